@@ -1,0 +1,344 @@
+#include "commands.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <variant>
+
+#include <grpcpp/grpcpp.h>
+
+#include "broadsheet/v1/ingest_service.grpc.pb.h"
+#include "broadsheet/v1/query_service.grpc.pb.h"
+#include "common/env.h"
+#include "common/page_convert.h"
+#include "core/article_id.h"
+#include "core/page_parser.h"
+#include "core/page_reader.h"
+#include "core/profile_loader.h"
+
+namespace broadsheet::cli {
+namespace {
+
+// Pulls `--name value` options out of `args`, leaving the positionals.
+struct Flags {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> values;
+  bool Has(const std::string& name) const { return values.count(name) > 0; }
+  std::string Get(const std::string& name, const std::string& fallback = "") const {
+    auto it = values.find(name);
+    return it == values.end() ? fallback : it->second;
+  }
+};
+
+// `boolean` names options that take no value.
+bool ParseFlags(const std::vector<std::string>& args, const std::vector<std::string>& with_value,
+                const std::vector<std::string>& boolean, Flags* flags) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0 || a == "--") {
+      flags->positional.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2);
+    std::string value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else if (std::find(with_value.begin(), with_value.end(), name) != with_value.end()) {
+      if (i + 1 >= args.size()) {
+        std::fprintf(stderr, "broadsheet: --%s needs a value\n", name.c_str());
+        return false;
+      }
+      value = args[++i];
+    }
+    bool known = std::find(with_value.begin(), with_value.end(), name) != with_value.end() ||
+                 std::find(boolean.begin(), boolean.end(), name) != boolean.end();
+    if (!known) {
+      std::fprintf(stderr, "broadsheet: unknown option --%s\n", name.c_str());
+      return false;
+    }
+    flags->values[name] = value;
+  }
+  return true;
+}
+
+bool ParseFormat(const std::string& name, InputFormat* format) {
+  if (name.empty() || name == "auto") *format = InputFormat::kAuto;
+  else if (name == "text") *format = InputFormat::kText;
+  else if (name == "jsonl") *format = InputFormat::kJsonl;
+  else if (name == "wet") *format = InputFormat::kWet;
+  else return false;
+  return true;
+}
+
+// Expands directories into their page files (sorted), keeping files as given.
+std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
+  std::vector<std::string> files;
+  for (const std::string& input : inputs) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(input, ec)) {
+      files.push_back(input);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(input, ec)) {
+      std::string ext = entry.path().extension().string();
+      if (entry.is_regular_file() && (ext == ".txt" || ext == ".jsonl" || ext == ".wet")) {
+        found.push_back(entry.path().string());
+      }
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+size_t MaxPageBytes() { return static_cast<size_t>(EnvIntOr("BROADSHEET_MAX_PAGE_BYTES", 8 << 20)); }
+
+// Calls `visit` for every page record of every file; returns false when a
+// file cannot be opened.
+template <typename Visit>
+bool ForEachPage(const std::vector<std::string>& files, InputFormat format, Visit visit) {
+  bool all_opened = true;
+  for (const std::string& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "broadsheet: cannot open %s\n", file.c_str());
+      all_opened = false;
+      continue;
+    }
+    auto reader = PageReader::Create(in, format, file, MaxPageBytes());
+    RawPageRecord record;
+    while (reader->Next(&record)) visit(record);
+  }
+  return all_opened;
+}
+
+PageMeta MetaOf(const RawPageRecord& record) {
+  PageMeta meta;
+  meta.source = record.source;
+  meta.url = record.url;
+  meta.fetched_at = record.fetched_at;
+  return meta;
+}
+
+std::string IngestAddress() { return EnvOr("BROADSHEET_INGEST_ADDR", "127.0.0.1:50051"); }
+std::string QueryAddress() { return EnvOr("BROADSHEET_QUERY_ADDR", "127.0.0.1:50052"); }
+
+std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetMaxSendMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+int ReportRpcError(const char* what, const std::string& address, const grpc::Status& status) {
+  std::fprintf(stderr, "broadsheet: %s (%s) failed: %s: %s\n", what, address.c_str(),
+               status.error_code() == grpc::StatusCode::UNAVAILABLE ? "UNAVAILABLE" : "error",
+               status.error_message().c_str());
+  return 1;
+}
+
+// Replaces the snippet's highlight marks with bold on a terminal, or drops them.
+std::string RenderSnippet(const std::string& snippet, bool tty) {
+  static const std::string kStart = "\xee\x80\x80", kStop = "\xee\x80\x81";
+  std::string out;
+  for (size_t i = 0; i < snippet.size();) {
+    if (snippet.compare(i, kStart.size(), kStart) == 0) {
+      if (tty) out += "\x1b[1m";
+      i += kStart.size();
+    } else if (snippet.compare(i, kStop.size(), kStop) == 0) {
+      if (tty) out += "\x1b[0m";
+      i += kStop.size();
+    } else {
+      out.push_back(snippet[i++]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int Parse(const std::vector<std::string>& args) {
+  Flags flags;
+  if (!ParseFlags(args, {"format", "profiles"}, {}, &flags)) return 2;
+  InputFormat format;
+  if (!ParseFormat(flags.Get("format"), &format)) {
+    std::fprintf(stderr, "broadsheet parse: --format must be text, jsonl or wet\n");
+    return 2;
+  }
+  if (flags.positional.empty()) {
+    std::fprintf(stderr, "usage: broadsheet parse [--format text|jsonl|wet] [--profiles DIR] FILE...\n");
+    return 2;
+  }
+  auto profiles = LoadProfiles(
+      flags.Get("profiles", EnvOr("BROADSHEET_PROFILES_DIR", BROADSHEET_DEFAULT_PROFILES_DIR)));
+  if (!profiles.ok()) {
+    std::fprintf(stderr, "broadsheet parse: %s\n", profiles.status().ToString().c_str());
+    return 2;
+  }
+  ParseOptions options;
+  options.max_page_bytes = MaxPageBytes();
+  PageParser parser(std::move(*profiles), options);
+  bool any_rejected = false;
+  bool opened = ForEachPage(ExpandInputs(flags.positional), format, [&](const RawPageRecord& r) {
+    PageMeta meta = MetaOf(r);
+    v1::ParsedPage out;
+    if (r.error) {
+      out = RejectedToProto(*r.error, meta);
+      any_rejected = true;
+    } else {
+      ParseResult result = parser.Parse(r.text, r.url);
+      if (auto* error = std::get_if<ParseError>(&result)) {
+        out = RejectedToProto(*error, meta);
+        any_rejected = true;
+      } else {
+        out = ToProto(std::get<ParsedPage>(result), PageId(r.text), meta);
+      }
+    }
+    std::string line = ToJsonLine(out);
+    line.push_back('\n');
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  });
+  if (!opened) return 2;
+  return any_rejected ? 1 : 0;
+}
+
+int Ingest(const std::vector<std::string>& args) {
+  Flags flags;
+  if (!ParseFlags(args, {"format"}, {}, &flags)) return 2;
+  InputFormat format;
+  if (!ParseFormat(flags.Get("format"), &format) || flags.positional.empty()) {
+    std::fprintf(stderr, "usage: broadsheet ingest [--format text|jsonl|wet] FILE...|DIR\n");
+    return 2;
+  }
+  std::string address = IngestAddress();
+  auto stub = v1::IngestService::NewStub(Connect(address));
+  grpc::ClientContext context;
+  v1::IngestPagesResponse response;
+  auto writer = stub->IngestPages(&context, &response);
+  std::vector<std::string> sources;
+  int local_rejects = 0;
+  bool opened = ForEachPage(ExpandInputs(flags.positional), format, [&](const RawPageRecord& r) {
+    if (r.error) {
+      std::printf("rejected  %s  %s: %s\n", r.source.c_str(),
+                  std::string(RejectReasonName(r.error->reason)).c_str(), r.error->message.c_str());
+      ++local_rejects;
+      return;
+    }
+    v1::IngestPageRequest request;
+    // Bytes, not text: the service, not protobuf, judges the encoding.
+    request.mutable_page()->set_data(r.text);
+    request.mutable_page()->set_url(r.url);
+    if (!ParseTimestamp(r.fetched_at, request.mutable_page()->mutable_fetched_at())) {
+      request.mutable_page()->clear_fetched_at();
+    }
+    if (writer->Write(request)) sources.push_back(r.source);
+  });
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) return ReportRpcError("IngestPages", address, status);
+  for (const v1::PageResult& result : response.results()) {
+    const std::string& source =
+        result.index() < static_cast<int>(sources.size()) ? sources[result.index()] : "?";
+    if (result.accepted()) {
+      std::printf("ingested  %s  %d article(s)", source.c_str(), result.article_ids_size());
+      for (const std::string& id : result.article_ids()) std::printf(" %s", id.c_str());
+      std::printf("\n");
+    } else {
+      std::printf("rejected  %s  %s: %s\n", source.c_str(), result.reject_reason().c_str(),
+                  result.message().c_str());
+    }
+  }
+  std::printf("%d page(s) ingested, %d rejected, %d article(s) published\n",
+              response.accepted_pages(), response.rejected_pages() + local_rejects,
+              response.published_articles());
+  if (!opened) return 2;
+  return response.rejected_pages() + local_rejects > 0 ? 1 : 0;
+}
+
+int Search(const std::vector<std::string>& args) {
+  Flags flags;
+  if (!ParseFlags(args, {"limit", "page-token"}, {"json"}, &flags)) return 2;
+  if (flags.positional.empty()) {
+    std::fprintf(stderr, "usage: broadsheet search [--limit N] [--page-token T] [--json] QUERY\n");
+    return 2;
+  }
+  std::string query;
+  for (const std::string& word : flags.positional) query += (query.empty() ? "" : " ") + word;
+  v1::SearchArticlesRequest request;
+  request.set_query(query);
+  request.set_page_size(std::atoi(flags.Get("limit", "10").c_str()));
+  request.set_page_token(flags.Get("page-token"));
+  std::string address = QueryAddress();
+  auto stub = v1::QueryService::NewStub(Connect(address));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::SearchArticlesResponse response;
+  grpc::Status status = stub->SearchArticles(&context, request, &response);
+  if (!status.ok()) return ReportRpcError("SearchArticles", address, status);
+  if (flags.Has("json")) {
+    std::printf("%s\n", ToJsonLine(response).c_str());
+    return 0;
+  }
+  bool tty = isatty(STDOUT_FILENO) != 0;
+  std::printf("%lld result(s) for %s\n\n", static_cast<long long>(response.total_size()),
+              query.c_str());
+  int n = 0;
+  for (const v1::SearchHit& hit : response.hits()) {
+    const v1::Article& a = hit.article();
+    std::printf("%2d. %s%s%s\n", ++n, tty ? "\x1b[1m" : "", a.title().c_str(), tty ? "\x1b[0m" : "");
+    std::string byline = a.author().name();
+    if (!a.site().name().empty()) byline += (byline.empty() ? "" : " · ") + a.site().name();
+    std::printf("    %s%s%s\n", byline.c_str(), byline.empty() ? "" : " · ", a.id().c_str());
+    std::printf("    %s\n\n", RenderSnippet(hit.snippet(), tty).c_str());
+  }
+  if (!response.next_page_token().empty()) {
+    std::printf("more: --page-token %s\n", response.next_page_token().c_str());
+  }
+  return 0;
+}
+
+int Get(const std::vector<std::string>& args) {
+  Flags flags;
+  if (!ParseFlags(args, {}, {"json"}, &flags)) return 2;
+  if (flags.positional.size() != 1) {
+    std::fprintf(stderr, "usage: broadsheet get [--json] ID\n");
+    return 2;
+  }
+  std::string address = QueryAddress();
+  auto stub = v1::QueryService::NewStub(Connect(address));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::GetArticleRequest request;
+  request.set_id(flags.positional[0]);
+  v1::Article article;
+  grpc::Status status = stub->GetArticle(&context, request, &article);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    std::fprintf(stderr, "broadsheet get: %s\n", status.error_message().c_str());
+    return 1;
+  }
+  if (!status.ok()) return ReportRpcError("GetArticle", address, status);
+  if (flags.Has("json")) {
+    std::printf("%s\n", ToJsonLine(article).c_str());
+    return 0;
+  }
+  std::printf("%s\n", article.title().c_str());
+  if (!article.standfirst().empty()) std::printf("%s\n", article.standfirst().c_str());
+  if (!article.author().name().empty()) std::printf("by %s\n", article.author().name().c_str());
+  std::printf("\n");
+  for (const std::string& p : article.paragraphs()) std::printf("%s\n\n", p.c_str());
+  if (!article.author().bio().empty()) std::printf("%s\n", article.author().bio().c_str());
+  for (const v1::SourcePage& s : article.sources()) {
+    std::printf("source: %s %s\n", s.page_id().c_str(), s.url().c_str());
+  }
+  return 0;
+}
+
+}  // namespace broadsheet::cli

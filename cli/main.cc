@@ -1,0 +1,42 @@
+// broadsheet: command-line client. See `broadsheet help`.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: broadsheet COMMAND [ARGS]\n"
+    "\n"
+    "  parse [--format text|jsonl|wet] [--profiles DIR] FILE...\n"
+    "        parse pages locally; prints one JSON object per page (proto3 JSON)\n"
+    "  ingest [--format text|jsonl|wet] FILE...|DIR\n"
+    "        send pages to the ingest service (BROADSHEET_INGEST_ADDR, default 127.0.0.1:50051)\n"
+    "  search [--limit N] [--page-token TOKEN] [--json] QUERY\n"
+    "        search the archive (BROADSHEET_QUERY_ADDR, default 127.0.0.1:50052);\n"
+    "        QUERY uses web-search syntax: words, \"a phrase\", OR, -word\n"
+    "  get [--json] ID\n"
+    "        print one article\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  std::string command = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "parse") return broadsheet::cli::Parse(args);
+  if (command == "ingest") return broadsheet::cli::Ingest(args);
+  if (command == "search") return broadsheet::cli::Search(args);
+  if (command == "get") return broadsheet::cli::Get(args);
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "broadsheet: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  return 2;
+}

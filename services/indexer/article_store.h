@@ -1,0 +1,52 @@
+// ArticleStore: where the indexer writes articles. WriteBatch() is one
+// transaction: after it returns OK every article and source page of the batch
+// is durable; after an error nothing of it is. Writes are idempotent: an
+// article already stored (same id, hence same content) is left as it is and
+// only new source pages are linked.
+//
+// PgArticleStore is not thread-safe: one per indexer thread.
+#ifndef BROADSHEET_SERVICES_INDEXER_ARTICLE_STORE_H_
+#define BROADSHEET_SERVICES_INDEXER_ARTICLE_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "absl/status/status.h"
+#include "broadsheet/v1/article.pb.h"
+
+
+namespace broadsheet {
+
+struct WriteStats {
+  int new_articles = 0;
+  int new_sources = 0;
+};
+
+class ArticleStore {
+ public:
+  virtual ~ArticleStore() = default;
+  virtual absl::Status WriteBatch(const std::vector<v1::Article>& articles, WriteStats* stats) = 0;
+};
+
+class PgArticleStore final : public ArticleStore {
+ public:
+  explicit PgArticleStore(std::string database_url);
+  ~PgArticleStore() override;
+
+  // UNAVAILABLE when the database cannot be reached (retry later);
+  // INTERNAL for anything else.
+  absl::Status WriteBatch(const std::vector<v1::Article>& articles, WriteStats* stats) override;
+
+ private:
+  absl::Status Connect();
+
+  std::string database_url_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace broadsheet
+
+#endif  // BROADSHEET_SERVICES_INDEXER_ARTICLE_STORE_H_

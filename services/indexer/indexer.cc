@@ -1,0 +1,66 @@
+#include "indexer/indexer.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+
+namespace broadsheet {
+
+Indexer::Indexer(ArticleStore* store, RecordSink* dead_letters, std::string dlq_topic)
+    : store_(store), dead_letters_(dead_letters), dlq_topic_(std::move(dlq_topic)) {}
+
+std::optional<std::string> DecodeArticle(const InRecord& record, v1::Article* article,
+                                         std::string* message) {
+  if (!article->ParseFromString(record.value)) {
+    *message = "value is not a broadsheet.v1.Article protobuf";
+    return "UNDECODABLE_RECORD";
+  }
+  if (article->id().empty() || article->id().size() > 64) {
+    *message = "article id is missing or longer than 64 bytes";
+    return "SCHEMA_VIOLATION";
+  }
+  if (article->title().empty() && article->paragraphs_size() == 0) {
+    *message = "article has neither title nor paragraphs";
+    return "SCHEMA_VIOLATION";
+  }
+  if (!record.key.empty() && record.key != article->id()) {
+    *message = absl::StrCat("record key ", record.key, " differs from article id ", article->id());
+    return "SCHEMA_VIOLATION";
+  }
+  return std::nullopt;
+}
+
+absl::Status Indexer::Consume(const std::vector<InRecord>& batch, BatchResult* result) {
+  std::vector<v1::Article> articles;
+  std::vector<OutRecord> dead;
+  articles.reserve(batch.size());
+  for (const InRecord& record : batch) {
+    v1::Article article;
+    std::string message;
+    if (auto reason = DecodeArticle(record, &article, &message)) {
+      dead.push_back(OutRecord{dlq_topic_,
+                               record.key,
+                               record.value,
+                               {{kHeaderErrorReason, *reason},
+                                {kHeaderErrorMessage, message},
+                                {kHeaderSourceTopic, record.topic},
+                                {kHeaderSourcePartition, std::to_string(record.partition)},
+                                {kHeaderSourceOffset, std::to_string(record.offset)}}});
+      continue;
+    }
+    articles.push_back(std::move(article));
+  }
+  WriteStats stats;
+  if (absl::Status s = store_->WriteBatch(articles, &stats); !s.ok()) return s;
+  if (!dead.empty()) {
+    if (absl::Status s = dead_letters_->Send(dead); !s.ok()) return s;
+    LogWarn("dead-lettered article records", {{"count", dead.size()}});
+  }
+  if (result != nullptr) {
+    result->articles = static_cast<int>(articles.size());
+    result->new_articles = stats.new_articles;
+    result->dead_letters = static_cast<int>(dead.size());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace broadsheet

@@ -1,0 +1,109 @@
+// broadsheet-indexer: consumes `broadsheet.articles` in a consumer group and
+// writes batches into PostgreSQL, committing offsets only after the database
+// transaction commits. Wiring only; the work is in Indexer.
+//
+//   broadsheet-indexer                 run
+//   broadsheet-indexer --migrate-only  apply database migrations and exit
+#include <atomic>
+#include <csignal>
+#include <cstring>
+#include <thread>
+
+#include "common/env.h"
+#include "common/grpc_server.h"
+#include "common/kafka_consumer.h"
+#include "common/kafka_producer.h"
+#include "common/log.h"
+#include "indexer/indexer.h"
+#include "indexer/migrator.h"
+
+using namespace broadsheet;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop = true; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool migrate_only = argc > 1 && std::strcmp(argv[1], "--migrate-only") == 0;
+  CommonSettings settings = LoadCommonSettings();
+  std::string migrations =
+      EnvOr("BROADSHEET_MIGRATIONS_DIR", BROADSHEET_DEFAULT_MIGRATIONS_DIR);
+
+  // The database may still be starting: retry migrations for a while.
+  absl::StatusOr<int> applied = absl::UnavailableError("not tried");
+  for (int attempt = 0; attempt < 30; ++attempt) {
+    applied = ApplyMigrations(settings.database_url, migrations);
+    if (applied.ok() || applied.status().code() != absl::StatusCode::kUnavailable) break;
+    LogWarn("database not ready", {{"error", applied.status().ToString()}});
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  if (!applied.ok()) {
+    LogError("migrations failed", {{"error", applied.status().ToString()}});
+    return 1;
+  }
+  if (migrate_only) return 0;
+
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
+
+  auto producer = KafkaProducer::Create(settings.kafka_brokers);
+  if (!producer.ok()) {
+    LogError("cannot create kafka producer", {{"error", producer.status().ToString()}});
+    return 1;
+  }
+  ConsumerOptions options;
+  options.brokers = settings.kafka_brokers;
+  options.group_id = EnvOr("BROADSHEET_INDEXER_GROUP", "broadsheet-indexer");
+  options.topics = {settings.articles_topic};
+  auto consumer = KafkaConsumer::Create(options);
+  if (!consumer.ok()) {
+    LogError("cannot create kafka consumer", {{"error", consumer.status().ToString()}});
+    return 1;
+  }
+  // No API of its own, but health checking and reflection like every server,
+  // so orchestrators probe all three services the same way.
+  std::string listen = EnvOr("BROADSHEET_INDEXER_LISTEN", "127.0.0.1:50053");
+  auto server = StartGrpcServer(listen, {});
+  if (!server.ok()) {
+    LogError("cannot start gRPC server", {{"error", server.status().ToString()}});
+    return 1;
+  }
+  PgArticleStore store(settings.database_url);
+  Indexer indexer(&store, producer->get(), settings.dlq_topic);
+  const size_t batch_size = static_cast<size_t>(EnvIntOr("BROADSHEET_INDEXER_BATCH", 1000));
+  const auto batch_wait = std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_BATCH_MS", 200));
+  LogInfo("indexer started", {{"group", options.group_id}, {"topic", settings.articles_topic}});
+
+  while (!g_stop.load()) {
+    auto batch = (*consumer)->Poll(batch_size, batch_wait);
+    if (!batch.ok()) {
+      LogError("consumer failed", {{"error", batch.status().ToString()}});
+      return 1;
+    }
+    if (batch->empty()) continue;
+    BatchResult result;
+    absl::Status status = indexer.Consume(*batch, &result);
+    // A database or broker outage is not a bad record: keep the batch, back
+    // off, retry. Offsets stay uncommitted until it succeeds.
+    for (int attempt = 1; !status.ok() && !g_stop.load(); ++attempt) {
+      LogWarn("batch not written; retrying", {{"error", status.ToString()}, {"attempt", attempt}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 100 << std::min(attempt, 6))));
+      status = indexer.Consume(*batch, &result);
+    }
+    if (!status.ok()) break;  // stopping; the batch will be redelivered
+    if (absl::Status commit = (*consumer)->Commit(*batch); !commit.ok()) {
+      LogWarn("offset commit failed; batch will be redelivered", {{"error", commit.ToString()}});
+    }
+    LogInfo("batch indexed", {{"records", batch->size()},
+                              {"new_articles", result.new_articles},
+                              {"dead_letters", result.dead_letters}});
+  }
+  (*consumer)->Close();
+  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  LogInfo("indexer stopped");
+  return 0;
+}

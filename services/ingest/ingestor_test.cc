@@ -1,0 +1,103 @@
+#include "ingest/ingestor.h"
+
+#include <gtest/gtest.h>
+
+#include "core/profile.h"
+
+namespace broadsheet {
+namespace {
+
+class MemorySink : public RecordSink {
+ public:
+  absl::Status Send(const std::vector<OutRecord>& records) override {
+    if (!next_status.ok()) return next_status;
+    sent.insert(sent.end(), records.begin(), records.end());
+    return absl::OkStatus();
+  }
+  std::vector<OutRecord> sent;
+  absl::Status next_status;
+};
+
+constexpr char kPage[] =
+    "Harbour towns count the cost of a wet summer\n\n"
+    "Bookings fell by a fifth as the rain kept visitors away from the coast.\n\n"
+    "Guest houses along the estuary reported their quietest August in a decade, with many rooms "
+    "left empty even at weekends when the town usually fills with day trippers.\n\n"
+    "The harbour master said fishing boats fared better than the cafes, because the catch was "
+    "steady while the footfall on the promenade collapsed after the second storm.\n\n"
+    "Councillors will meet next month to discuss a fund for the businesses worst affected by the "
+    "season, which many owners say came too late for them.\n\n"
+    "Jane Holloway is the coast correspondent of the Western Ledger.\n";
+
+struct Fixture {
+  Fixture() : parser(ProfileSet::Builtin(), ParseOptions{}), ingestor(&parser, &sink, "arts", "dlq") {}
+  PageParser parser;
+  MemorySink sink;
+  Ingestor ingestor;
+};
+
+TEST(IngestorTest, PublishesEachArticleKeyedById) {
+  Fixture f;
+  IngestOutcome outcome = f.ingestor.IngestPage(kPage, {"test", "https://example.org/a", "", ""});
+  ASSERT_FALSE(outcome.rejection.has_value());
+  ASSERT_TRUE(outcome.publish_status.ok());
+  ASSERT_EQ(outcome.article_ids.size(), 1u);
+  ASSERT_EQ(f.sink.sent.size(), 1u);
+  EXPECT_EQ(f.sink.sent[0].topic, "arts");
+  EXPECT_EQ(f.sink.sent[0].key, outcome.article_ids[0]);
+  v1::Article article;
+  ASSERT_TRUE(article.ParseFromString(f.sink.sent[0].value));
+  EXPECT_EQ(article.id(), outcome.article_ids[0]);
+  EXPECT_EQ(article.title(), "Harbour towns count the cost of a wet summer");
+  EXPECT_EQ(article.url(), "https://example.org/a");
+  ASSERT_EQ(article.sources_size(), 1);
+  EXPECT_EQ(article.sources(0).page_id(), outcome.page_id);
+}
+
+TEST(IngestorTest, RejectsEmptyPageWithoutPublishing) {
+  Fixture f;
+  IngestOutcome outcome = f.ingestor.IngestPage("  \n\n ", {});
+  ASSERT_TRUE(outcome.rejection.has_value());
+  EXPECT_EQ(RejectReasonName(outcome.rejection->reason), "EMPTY_PAGE");
+  EXPECT_TRUE(f.sink.sent.empty());
+}
+
+TEST(IngestorTest, ReportsPublishFailure) {
+  Fixture f;
+  f.sink.next_status = absl::UnavailableError("broker down");
+  IngestOutcome outcome = f.ingestor.IngestPage(kPage, {});
+  EXPECT_EQ(outcome.publish_status.code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(IngestorTest, QueuePathDeadLettersBadRecordsWithReason) {
+  Fixture f;
+  InRecord good;
+  good.topic = "raw";
+  good.offset = 5;
+  v1::RawPage raw;
+  raw.set_text(kPage);
+  raw.SerializeToString(&good.value);
+  InRecord json;
+  json.topic = "raw";
+  json.offset = 6;
+  json.value = R"({"url": "https://example.org/j", "text": "only\u0000nul"})";
+  InRecord garbage;
+  garbage.topic = "raw";
+  garbage.offset = 7;
+  garbage.value = "{not json";
+  ASSERT_TRUE(f.ingestor.Consume({good, json, garbage}).ok());
+  std::vector<std::string> reasons;
+  int articles = 0;
+  for (const OutRecord& r : f.sink.sent) {
+    if (r.topic == "arts") ++articles;
+    if (r.topic != "dlq") continue;
+    std::map<std::string, std::string> h(r.headers.begin(), r.headers.end());
+    reasons.push_back(h[kHeaderErrorReason]);
+    EXPECT_EQ(h[kHeaderSourceTopic], "raw");
+  }
+  EXPECT_EQ(articles, 1);
+  EXPECT_EQ(reasons, (std::vector<std::string>{"BINARY_DATA", "UNDECODABLE_RECORD"}));
+}
+
+}  // namespace
+}  // namespace broadsheet

@@ -1,0 +1,61 @@
+// A fixed-size pool of PostgreSQL connections, each with the query
+// service's statements prepared. Acquire() blocks until a connection is free.
+// A lease whose connection broke is reopened on next use. Thread-safe.
+#ifndef BROADSHEET_SERVICES_QUERY_PG_POOL_H_
+#define BROADSHEET_SERVICES_QUERY_PG_POOL_H_
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+
+namespace broadsheet {
+
+class PgPool {
+ public:
+  // `prepare` runs on every new connection (to prepare statements).
+  PgPool(std::string database_url, int size, std::function<void(pqxx::connection&)> prepare);
+
+  class Lease {
+   public:
+    Lease(PgPool* pool, std::unique_ptr<pqxx::connection> conn)
+        : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Lease&& other) noexcept : pool_(other.pool_), conn_(std::move(other.conn_)) {
+      other.pool_ = nullptr;
+    }
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (pool_ != nullptr) pool_->Release(std::move(conn_));
+    }
+    pqxx::connection& operator*() { return *conn_; }
+    // Drops the connection instead of returning it (after a broken one).
+    void Discard() { conn_.reset(); }
+
+   private:
+    PgPool* pool_;
+    std::unique_ptr<pqxx::connection> conn_;
+  };
+
+  // UNAVAILABLE when no connection can be opened.
+  absl::StatusOr<Lease> Acquire();
+
+ private:
+  void Release(std::unique_ptr<pqxx::connection> conn);
+
+  std::string database_url_;
+  std::function<void(pqxx::connection&)> prepare_;
+  std::mutex mu_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_;
+  int free_slots_;  // connections that may still be opened
+};
+
+}  // namespace broadsheet
+
+#endif  // BROADSHEET_SERVICES_QUERY_PG_POOL_H_

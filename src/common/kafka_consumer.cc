@@ -1,0 +1,112 @@
+#include "common/kafka_consumer.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+
+namespace broadsheet {
+
+std::string InRecord::Header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const ConsumerOptions& options) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  std::map<std::string, std::string> settings = {
+      {"bootstrap.servers", options.brokers},
+      {"group.id", options.group_id},
+      {"enable.auto.commit", "false"},  // we commit after the work is durable
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", options.auto_offset_reset},
+      {"enable.partition.eof", "false"},
+      {"partition.assignment.strategy", "cooperative-sticky"},
+      {"fetch.max.bytes", "52428800"},
+  };
+  for (const auto& [key, value] : options.extra) settings[key] = value;
+  for (const auto& [key, value] : settings) {
+    if (conf->set(key, value, err) != RdKafka::Conf::CONF_OK) {
+      return absl::InvalidArgumentError(absl::StrCat("kafka setting ", key, ": ", err));
+    }
+  }
+  std::unique_ptr<KafkaConsumer> self(new KafkaConsumer());
+  self->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
+  if (!self->consumer_) return absl::UnavailableError(absl::StrCat("kafka consumer: ", err));
+  RdKafka::ErrorCode code = self->consumer_->subscribe(options.topics);
+  if (code != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(absl::StrCat("kafka subscribe: ", RdKafka::err2str(code)));
+  }
+  return self;
+}
+
+KafkaConsumer::~KafkaConsumer() { Close(); }
+
+void KafkaConsumer::Close() {
+  if (consumer_ && !closed_) {
+    consumer_->close();
+    closed_ = true;
+  }
+}
+
+absl::StatusOr<std::vector<InRecord>> KafkaConsumer::Poll(size_t max_records,
+                                                          std::chrono::milliseconds max_wait) {
+  std::vector<InRecord> out;
+  auto deadline = std::chrono::steady_clock::now() + max_wait;
+  while (out.size() < max_records) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    std::unique_ptr<RdKafka::Message> msg(consumer_->consume(static_cast<int>(left.count())));
+    switch (msg->err()) {
+      case RdKafka::ERR_NO_ERROR: {
+        InRecord r;
+        r.topic = msg->topic_name();
+        r.partition = msg->partition();
+        r.offset = msg->offset();
+        if (msg->key() != nullptr) r.key = *msg->key();
+        r.value.assign(static_cast<const char*>(msg->payload()), msg->len());
+        if (RdKafka::Headers* headers = msg->headers()) {
+          for (const auto& h : headers->get_all()) {
+            r.headers.emplace_back(h.key(), std::string(static_cast<const char*>(h.value()),
+                                                        h.value_size()));
+          }
+        }
+        out.push_back(std::move(r));
+        break;
+      }
+      case RdKafka::ERR__TIMED_OUT:
+      case RdKafka::ERR__PARTITION_EOF:
+        return out;
+      default:
+        if (msg->err() == RdKafka::ERR__FATAL) {
+          return absl::InternalError(absl::StrCat("kafka consumer: ", msg->errstr()));
+        }
+        LogWarn("kafka consumer error", {{"error", msg->errstr()}});
+        return out;
+    }
+  }
+  return out;
+}
+
+absl::Status KafkaConsumer::Commit(const std::vector<InRecord>& records) {
+  std::map<std::pair<std::string, int32_t>, int64_t> next;
+  for (const InRecord& r : records) {
+    int64_t& slot = next[{r.topic, r.partition}];
+    slot = std::max(slot, r.offset + 1);
+  }
+  if (next.empty()) return absl::OkStatus();
+  std::vector<RdKafka::TopicPartition*> offsets;
+  for (const auto& [tp, offset] : next) {
+    offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+  }
+  RdKafka::ErrorCode code = consumer_->commitSync(offsets);
+  RdKafka::TopicPartition::destroy(offsets);
+  if (code != RdKafka::ERR_NO_ERROR) {
+    return absl::UnavailableError(absl::StrCat("kafka commit: ", RdKafka::err2str(code)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace broadsheet

@@ -1,0 +1,33 @@
+#include "core/article_id.h"
+
+#include <xxhash.h>
+
+#include "core/text_util.h"
+
+namespace broadsheet {
+
+std::string Hex64(uint64_t v) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kDigits[v & 0xF];
+  return out;
+}
+
+std::string ArticleId(std::string_view title, const std::vector<std::string>& paragraphs) {
+  std::string buf;
+  size_t total = title.size();
+  for (const auto& p : paragraphs) total += p.size() + 1;
+  buf.reserve(total);
+  text::AppendIdentityForm(title, &buf);
+  for (const auto& p : paragraphs) {
+    const size_t mark = buf.size();
+    buf.push_back('\n');
+    text::AppendIdentityForm(p, &buf);
+    if (buf.size() == mark + 1) buf.resize(mark);  // empty paragraph
+  }
+  return Hex64(XXH3_64bits(buf.data(), buf.size()));
+}
+
+std::string PageId(std::string_view text) { return Hex64(XXH3_64bits(text.data(), text.size())); }
+
+}  // namespace broadsheet

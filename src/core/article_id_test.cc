@@ -1,0 +1,41 @@
+#include "core/article_id.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet {
+namespace {
+
+TEST(ArticleIdTest, IsSixteenLowercaseHexDigits) {
+  const std::string id = ArticleId("A title", {"One paragraph."});
+  ASSERT_EQ(id.size(), 16u);
+  for (char c : id) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) << id;
+}
+
+TEST(ArticleIdTest, IgnoresWhitespaceQuoteAndCaseVariants) {
+  const std::string a = ArticleId("Ferries \xE2\x80\x9Cwin\xE2\x80\x9D", {"It\xE2\x80\x99s  late.", "Two."});
+  const std::string b = ArticleId(" ferries \"WIN\"", {"It's\xC2\xA0late. ", "Two."});
+  EXPECT_EQ(a, b);
+}
+
+TEST(ArticleIdTest, DependsOnTitleAndBody) {
+  const std::string base = ArticleId("Title", {"Body one.", "Body two."});
+  EXPECT_NE(base, ArticleId("Other title", {"Body one.", "Body two."}));
+  EXPECT_NE(base, ArticleId("Title", {"Body one.", "Body three."}));
+  // Paragraph boundaries matter: joining two paragraphs is a different text.
+  EXPECT_NE(base, ArticleId("Title", {"Body one. Body two."}));
+}
+
+TEST(ArticleIdTest, IsStableAcrossReleases) {
+  // Pinned value: changing it breaks every stored id (see article_id.h).
+  EXPECT_EQ(ArticleId("Stable title", {"First paragraph.", "Second paragraph."}),
+            "PINNED_VALUE");
+  EXPECT_EQ(ArticleId("", {}), "2d06800538d394c2");  // XXH3_64bits of ""
+}
+
+TEST(ArticleIdTest, PageIdHashesRawBytes) {
+  EXPECT_EQ(PageId(""), "2d06800538d394c2");
+  EXPECT_NE(PageId("a"), PageId("a "));
+}
+
+}  // namespace
+}  // namespace broadsheet

@@ -1,0 +1,763 @@
+#include "core/page_parser.h"
+
+#include <algorithm>
+#include <cstring>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/article_id.h"
+#include "core/language.h"
+#include "core/simhash.h"
+#include "core/text_util.h"
+
+namespace broadsheet {
+
+std::string_view RejectReasonName(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::kEmptyPage:
+      return "EMPTY_PAGE";
+    case RejectReason::kInvalidUtf8:
+      return "INVALID_UTF8";
+    case RejectReason::kBinaryData:
+      return "BINARY_DATA";
+    case RejectReason::kPageTooLarge:
+      return "PAGE_TOO_LARGE";
+    case RejectReason::kNoArticleFound:
+      return "NO_ARTICLE_FOUND";
+    case RejectReason::kMalformedRecord:
+      return "MALFORMED_RECORD";
+  }
+  return "UNKNOWN";
+}
+
+namespace {
+
+// What a block is, from the profile rules and layout.
+enum class Kind : uint8_t {
+  kText,
+  kDrop,
+  kMarker,
+  kCredit,
+  kBio,
+  kByline,
+  kCommentHeader,
+  kComment,
+  kSiteHeader,
+  kAuthorBoxName,
+  kAuthorBoxBio,
+};
+
+// jusText-style content class from length and stopword density.
+enum class Cls : uint8_t { kBad, kShort, kNearGood, kGood };
+
+// One paragraph-like unit: a line, or a bullet item with its wrapped lines.
+struct Block {
+  uint32_t begin = 0, len = 0;  // folded text in the arena
+  uint32_t words = 0, stops = 0, tokens = 0;
+  uint16_t sentences = 0;  // sentence ends inside the block (not the last)
+  uint8_t bullet = 0;      // 0 none, 1 bullet, 2 sub-bullet
+  bool indented = false;
+  bool wrapped = false;
+  bool ends_punct = false;
+  Kind kind = Kind::kText;
+  Cls cls = Cls::kBad;
+  bool good = false;        // good after neighbour context
+  bool used = false;        // consumed by an article, comment or site header
+  std::string_view rule;    // rule name for dropped blocks
+  std::string_view name, caption, credit;
+};
+
+// Tunables of the block classifier (jusText defaults where they exist).
+constexpr uint32_t kLengthLow = 70;
+constexpr uint32_t kLengthHigh = 200;
+constexpr double kStopwordsLow = 0.30;
+constexpr double kStopwordsHigh = 0.32;
+constexpr int kMaxGap = 4;             // non-content blocks tolerated inside a body
+constexpr uint32_t kMaxBioChars = 400;
+constexpr uint32_t kMinArticleTokens = 30;
+constexpr size_t kLanguageSample = 2048;
+
+// Bullet mark at the start of `s` (already trimmed): returns its byte length
+// and level, or 0.
+size_t BulletMark(std::string_view s, bool after_bullet, uint8_t* level) {
+  auto u = [&](size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0; };
+  size_t mark = 0;
+  *level = 1;
+  if (u(0) == 0xE2) {
+    const unsigned char b1 = u(1), b2 = u(2);
+    if (b1 == 0x80 && (b2 == 0xA2 || b2 == 0xA3)) mark = 3;       // • ‣
+    else if (b1 == 0x97 && b2 == 0xA6) mark = 3, *level = 2;      // ◦
+    else if (b1 == 0x96 && (b2 == 0xAA || b2 == 0xA0)) mark = 3;  // ▪ ■
+    else if (b1 == 0x97 && b2 == 0x8F) mark = 3;                  // ●
+    else if (b1 == 0x80 && b2 == 0x93 && text::SpaceLen(s, 3) != 0) mark = 3;  // "– "
+  } else if ((u(0) == '-' || u(0) == '*') && text::SpaceLen(s, 1) != 0) {
+    mark = 1;
+  } else if (u(0) == 'o' && after_bullet && s.size() > 1 && text::SpaceLen(s, 1) != 0) {
+    mark = 1, *level = 2;  // "o" sub-bullets as word processors export them
+  }
+  if (mark == 0) return 0;
+  // Must be followed by whitespace then text.
+  if (mark < s.size() && text::SpaceLen(s, mark) == 0 && u(0) != 0xE2) return 0;
+  if (text::Trim(s.substr(mark)).empty()) return 0;
+  return mark;
+}
+
+bool EndsWithSentencePunct(std::string_view s) {
+  // Step back over closing quotes and brackets.
+  while (!s.empty()) {
+    const auto c = static_cast<unsigned char>(s.back());
+    if (c == '"' || c == '\'' || c == ')' || c == ']') {
+      s.remove_suffix(1);
+    } else if (s.size() >= 3 && static_cast<unsigned char>(s[s.size() - 3]) == 0xE2 &&
+               static_cast<unsigned char>(s[s.size() - 2]) == 0x80 &&
+               (c == 0x99 || c == 0x9D)) {
+      s.remove_suffix(3);  // ’ ”
+    } else {
+      break;
+    }
+  }
+  if (s.empty()) return false;
+  const char c = s.back();
+  if (c == '.' || c == '!' || c == '?') return true;
+  return s.size() >= 3 && s.substr(s.size() - 3) == "\xE2\x80\xA6";  // …
+}
+
+// Everything Parse() needs while working on one page.
+class PageWork {
+ public:
+  PageWork(std::string_view text, const Profile& profile) : text_(text), profile_(profile) {}
+
+  ParseResult Run();
+
+ private:
+  std::string_view Text(const Block& b) const { return {arena_.data() + b.begin, b.len}; }
+  void SplitBlocks();
+  void Measure(Block* b) const;
+  bool StartsWithStopword(std::string_view s) const;
+  void ApplyRules();
+  void Classify(bool use_stopwords);
+  void ApplyContext();
+  bool TitleLike(size_t i, bool after_marker) const;
+  bool StandfirstLike(size_t i) const;
+  bool ConfirmedBio(size_t k, size_t seg_end) const;
+  void Drop(size_t i);
+  void ProcessSegment(size_t begin, size_t end);
+  void Leftovers(size_t begin, size_t end);
+  void SetImage(Article* a, const Block& b);
+
+  std::string_view text_;
+  const Profile& profile_;
+  std::string arena_;
+  std::vector<Block> blocks_;
+  ParsedPage page_;
+};
+
+void PageWork::SplitBlocks() {
+  arena_.reserve(text_.size());
+  const char* p = text_.data();
+  const char* const end = p + text_.size();
+  bool blank_before = true;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+    if (nl == nullptr) nl = end;
+    std::string_view line(p, nl - p);
+    p = nl + 1;
+    const size_t lead = text::LeadingSpace(line);
+    std::string_view content = text::Trim(line.substr(lead));
+    if (content.empty()) {
+      blank_before = true;
+      continue;
+    }
+    const bool prev_bullet = !blocks_.empty() && !blank_before && blocks_.back().bullet != 0;
+    uint8_t level = 0;
+    const size_t mark = BulletMark(content, prev_bullet, &level);
+    // An indented line under an indented bullet item continues that item
+    // (reader comments wrap this way).
+    if (mark == 0 && lead > 0 && !blank_before && !blocks_.empty() && blocks_.back().bullet != 0 &&
+        blocks_.back().indented && blocks_.back().begin + blocks_.back().len == arena_.size()) {
+      Block& b = blocks_.back();
+      arena_.push_back(' ');
+      text::AppendFolded(content, &arena_);
+      b.len = static_cast<uint32_t>(arena_.size() - b.begin);
+      b.wrapped = true;
+      continue;
+    }
+    Block b;
+    if (mark != 0) {
+      b.bullet = level;
+      content = text::Trim(content.substr(mark));
+    }
+    b.indented = lead > 0;
+    b.begin = static_cast<uint32_t>(arena_.size());
+    text::AppendFolded(content, &arena_);
+    b.len = static_cast<uint32_t>(arena_.size() - b.begin);
+    blocks_.push_back(b);
+    blank_before = false;
+  }
+}
+
+void PageWork::Measure(Block* b) const {
+  const std::string_view s = Text(*b);
+  const size_t n = s.size();
+  uint32_t words = 0, stops = 0, tokens = n > 0 ? 1 : 0, sentences = 0;
+  size_t i = 0;
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (!text::IsWordByte(c) || c == 0xE2) {  // E2: curly quotes and dashes
+      if (c == ' ') {
+        ++tokens;
+        const char prev = i > 0 ? s[i - 1] : 0;
+        if (prev == '.' || prev == '!' || prev == '?') ++sentences;
+      }
+      i += c == 0xE2 ? 3 : 1;
+      continue;
+    }
+    const size_t start = i;
+    uint64_t h = 14695981039346656037ull;
+    while (i < n) {
+      unsigned char d = static_cast<unsigned char>(s[i]);
+      if (!text::IsWordByte(d) || d == 0xE2) break;
+      if (d >= 'A' && d <= 'Z') d += 32;
+      h = (h ^ d) * 1099511628211ull;
+      ++i;
+    }
+    ++words;
+    if (i - start <= 16 && profile_.IsStopword(h)) ++stops;
+  }
+  b->words = words;
+  b->stops = stops;
+  b->tokens = tokens;
+  b->sentences = static_cast<uint16_t>(std::min<uint32_t>(sentences, 0xFFFF));
+  b->ends_punct = EndsWithSentencePunct(s);
+}
+
+bool PageWork::StartsWithStopword(std::string_view s) const {
+  size_t end = 0;
+  while (end < s.size() && text::IsWordByte(static_cast<unsigned char>(s[end]))) ++end;
+  return profile_.IsStopword(text::LowerHash(s.substr(0, end)));
+}
+
+// "Jane Smith MP" -> "Jane Smith": drops trailing all-capital post-nominals.
+std::string_view StripPostNominals(std::string_view name) {
+  while (true) {
+    const size_t sp = name.rfind(' ');
+    if (sp == std::string_view::npos) return name;
+    const std::string_view last = name.substr(sp + 1);
+    const bool caps = last.size() >= 2 && last.size() <= 4 &&
+                      std::all_of(last.begin(), last.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!caps) return name;
+    name = text::Trim(name.substr(0, sp));
+    if (!name.empty() && name.back() == ',') name.remove_suffix(1);
+  }
+}
+
+// Bare "Firstname Lastname" line, as author boxes print them.
+bool NameLike(std::string_view s) {
+  if (s.empty() || s.size() > 50) return false;
+  int words = 0;
+  bool word_start = true;
+  for (unsigned char c : s) {
+    if (c == ' ') {
+      word_start = true;
+      continue;
+    }
+    if ((c >= '0' && c <= '9') || c == ',' || c == ':' || c == ';' || c == '!' || c == '?' ||
+        c == '|' || c == '(' || c == '@') {
+      return false;
+    }
+    if (word_start) {
+      if (!((c >= 'A' && c <= 'Z') || c >= 0xC0)) return false;
+      ++words;
+      word_start = false;
+    }
+  }
+  return words >= 2 && words <= 4 && s.back() != '.';
+}
+
+void PageWork::ApplyRules() {
+  bool after_article = false;  // seen an author line, author box or comment header
+  bool in_comments = false;
+  const size_t max_chars = profile_.max_rule_chars();
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    Block& b = blocks_[i];
+    const std::string_view s = Text(b);
+    if (i == 0) {
+      Site site;
+      if (profile_.MatchSiteHeader(s, &site)) {
+        b.kind = Kind::kSiteHeader;
+        b.used = true;
+        page_.site = std::move(site);
+        continue;
+      }
+    }
+    if (b.len <= max_chars) {
+      if (auto m = profile_.Match(s)) {
+        b.rule = m->rule;
+        b.name = StripPostNominals(m->name);
+        b.caption = m->caption;
+        b.credit = m->credit;
+        switch (m->kind) {
+          case RuleKind::kImageMarker:
+            b.kind = Kind::kMarker;
+            in_comments = false;
+            break;
+          case RuleKind::kBoilerplate:
+            b.kind = Kind::kDrop;
+            break;
+          case RuleKind::kCredit:
+            b.kind = Kind::kCredit;
+            break;
+          case RuleKind::kBio:
+            // "The BBC is ..." is a sentence, not an author line.
+            b.kind = b.len <= kMaxBioChars && !StartsWithStopword(b.name) ? Kind::kBio
+                                                                          : Kind::kText;
+            after_article = after_article || b.kind == Kind::kBio;
+            break;
+          case RuleKind::kByline:
+            b.kind = Kind::kByline;
+            break;
+          case RuleKind::kCommentHeader:
+            b.kind = Kind::kCommentHeader;
+            after_article = in_comments = true;
+            break;
+        }
+        if (b.kind != Kind::kText) continue;
+      }
+    }
+    if (b.bullet != 0 && b.indented && (b.wrapped || after_article)) {
+      b.kind = Kind::kComment;
+      continue;
+    }
+    if (in_comments) {
+      b.kind = b.tokens >= 4 ? Kind::kComment : Kind::kDrop;
+      if (b.kind == Kind::kDrop) b.rule = "comment_meta";
+      continue;
+    }
+    // Author box: a bare name line, then a line that starts "is ..."/"was ...".
+    if (i + 1 < blocks_.size() && b.bullet == 0 && NameLike(s)) {
+      const std::string_view next = Text(blocks_[i + 1]);
+      if (next.starts_with("is ") || next.starts_with("was ") || next.starts_with("has ")) {
+        b.kind = Kind::kAuthorBoxName;
+        blocks_[i + 1].kind = Kind::kAuthorBoxBio;
+        after_article = true;
+        ++i;
+      }
+    }
+  }
+}
+
+void PageWork::Classify(bool use_stopwords) {
+  for (Block& b : blocks_) {
+    if (b.len < kLengthLow) {
+      b.cls = Cls::kShort;
+      continue;
+    }
+    if (!use_stopwords) {
+      // Languages without a stopword list: judge by length and punctuation.
+      b.cls = b.len > kLengthHigh && b.ends_punct ? Cls::kGood
+              : b.ends_punct                       ? Cls::kNearGood
+                                                   : Cls::kBad;
+      continue;
+    }
+    const double density = b.words == 0 ? 0.0 : static_cast<double>(b.stops) / b.words;
+    if (density >= kStopwordsHigh) {
+      b.cls = b.len > kLengthHigh ? Cls::kGood : Cls::kNearGood;
+    } else if (density >= kStopwordsLow) {
+      b.cls = Cls::kNearGood;
+    } else {
+      b.cls = Cls::kBad;
+    }
+  }
+}
+
+bool IsTextKind(Kind k) { return k == Kind::kText || k == Kind::kBio; }
+
+void PageWork::ApplyContext() {
+  const size_t n = blocks_.size();
+  for (size_t i = 0; i < n; ++i) {
+    Block& b = blocks_[i];
+    b.good = IsTextKind(b.kind) && b.cls == Cls::kGood;
+  }
+  // Near-good sentences next to good text count as good (one step, as in
+  // jusText); short blocks and bullets are skipped when looking for
+  // neighbours.
+  auto neighbour_good = [&](size_t i, int dir) {
+    for (size_t j = i + dir; j < n; j += dir) {  // wraps past 0 to a huge value
+      const Block& o = blocks_[j];
+      if (!IsTextKind(o.kind)) return false;
+      if (o.cls == Cls::kShort || o.bullet != 0) continue;
+      return o.good;
+    }
+    return false;
+  };
+  // Runs of three or more near-good sentences are body text even without a
+  // long anchor paragraph (news sites write short paragraphs).
+  std::vector<size_t> run;
+  auto close_run = [&] {
+    if (run.size() >= 3) {
+      for (size_t j : run) blocks_[j].good = true;
+    }
+    run.clear();
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const Block& b = blocks_[i];
+    if (!IsTextKind(b.kind)) {
+      close_run();
+    } else if (b.cls == Cls::kGood ||
+               (b.cls == Cls::kNearGood && (b.ends_punct || Text(b).back() == ':'))) {
+      run.push_back(i);
+    } else if (b.cls != Cls::kShort && b.bullet == 0) {
+      close_run();
+    }
+  }
+  close_run();
+  std::vector<bool> was_good(n);
+  for (size_t i = 0; i < n; ++i) was_good[i] = blocks_[i].good;
+  for (size_t i = 0; i < n; ++i) {
+    Block& b = blocks_[i];
+    if (IsTextKind(b.kind) && b.cls == Cls::kNearGood && b.ends_punct && !was_good[i] &&
+        (neighbour_good(i, -1) || neighbour_good(i, 1))) {
+      b.good = true;
+    }
+  }
+}
+
+bool PageWork::TitleLike(size_t i, bool after_marker) const {
+  const Block& b = blocks_[i];
+  if (!IsTextKind(b.kind) || b.bullet != 0 || b.tokens < 2 || b.tokens > 40 || b.len > 300) {
+    return false;
+  }
+  const char last = arena_[b.begin + b.len - 1];
+  if (last == ':' || last == ',' || last == ';') return false;
+  if (b.sentences > 1) return false;
+  if (last == '.' && !after_marker) return false;
+  return true;
+}
+
+bool PageWork::StandfirstLike(size_t i) const {
+  const Block& b = blocks_[i];
+  return IsTextKind(b.kind) && b.bullet == 0 && b.tokens >= 4 && b.len <= 400 &&
+         b.sentences <= 2 && arena_[b.begin + b.len - 1] != ':';
+}
+
+// An author line ends an article only when no body text follows it.
+bool PageWork::ConfirmedBio(size_t k, size_t seg_end) const {
+  if (blocks_[k].kind != Kind::kBio) return false;
+  int texts = 0;
+  for (size_t m = k + 1; m < seg_end; ++m) {
+    const Block& o = blocks_[m];
+    switch (o.kind) {
+      case Kind::kCredit:
+      case Kind::kBio:
+      case Kind::kDrop:
+      case Kind::kByline:
+      case Kind::kMarker:
+        continue;
+      case Kind::kText:
+        if (o.good) return TitleLike(m, false);
+        if (TitleLike(m, false)) return true;  // next article's title
+        if (++texts >= 3) return true;
+        continue;
+      default:
+        return true;
+    }
+  }
+  return true;
+}
+
+void PageWork::Drop(size_t i) {
+  Block& b = blocks_[i];
+  if (b.used) return;
+  b.used = true;
+  std::string_view rule = b.rule;
+  if (rule.empty()) {
+    switch (b.kind) {
+      case Kind::kText:
+      case Kind::kBio:
+        rule = b.cls == Cls::kShort ? "short_block"
+               : b.cls == Cls::kBad ? "low_text_density"
+                                    : "outside_article";
+        break;
+      case Kind::kAuthorBoxName:
+      case Kind::kAuthorBoxBio:
+        rule = "author_box";
+        break;
+      case Kind::kCredit:
+        rule = "orphan_credit";
+        break;
+      default:
+        rule = "unused";
+    }
+  }
+  page_.dropped.push_back({std::string(Text(b)), std::string(rule)});
+}
+
+void PageWork::SetImage(Article* a, const Block& b) {
+  // Keep the first credit, but a later one with a caption wins over a bare one.
+  if (!a->image.credit.empty() && (!a->image.caption.empty() || b.caption.empty())) return;
+  a->image.caption = std::string(b.caption);
+  a->image.credit = std::string(b.credit);
+}
+
+// Blocks that belong to no article: comments, or dropped.
+void PageWork::Leftovers(size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i) {
+    Block& b = blocks_[i];
+    if (b.used) continue;
+    if (b.kind == Kind::kComment) {
+      b.used = true;
+      page_.comments.push_back({std::string(Text(b))});
+    } else if ((b.kind == Kind::kAuthorBoxName || b.kind == Kind::kAuthorBoxBio) &&
+               !page_.articles.empty() && page_.articles.back().author.name.empty() &&
+               b.kind == Kind::kAuthorBoxName && i + 1 < end) {
+      Article& a = page_.articles.back();
+      a.author.name = std::string(Text(b));
+      a.author.bio = a.author.name + " " + std::string(Text(blocks_[i + 1]));
+      b.used = blocks_[i + 1].used = true;
+    } else if (b.kind == Kind::kSiteHeader) {
+      b.used = true;
+    } else {
+      Drop(i);
+    }
+  }
+}
+
+void PageWork::ProcessSegment(size_t begin, size_t end) {
+  size_t lead_start = begin;
+  while (lead_start < end) {
+    size_t g = lead_start;
+    while (g < end && !(blocks_[g].good && blocks_[g].kind == Kind::kText)) ++g;
+    if (g >= end) break;
+    // Extend the body over content, tolerating short runs of noise.
+    size_t last_good = g;
+    int gap = 0;
+    size_t k = g + 1;
+    for (; k < end; ++k) {
+      const Block& b = blocks_[k];
+      if (b.kind == Kind::kBio && ConfirmedBio(k, end)) break;
+      if (b.kind == Kind::kText || b.kind == Kind::kBio) {
+        if (b.good) {
+          last_good = k;
+          gap = 0;
+        } else if (b.bullet == 0 && ++gap > kMaxGap) {
+          break;
+        }
+      } else if (b.kind == Kind::kDrop || b.kind == Kind::kCredit || b.kind == Kind::kByline) {
+        if (++gap > kMaxGap) break;
+      } else {
+        break;  // author box, comments, site header
+      }
+    }
+    // Trailing short sentences and bullets right after the last good block.
+    size_t body_end = last_good + 1;
+    while (body_end < k) {
+      const Block& b = blocks_[body_end];
+      if (!IsTextKind(b.kind) || (b.kind == Kind::kBio && ConfirmedBio(body_end, end))) break;
+      if (!(b.bullet != 0 || (b.ends_punct && b.tokens >= 3))) break;
+      ++body_end;
+    }
+    // Tail: author lines, credits and boilerplate after the body.
+    size_t tail_end = body_end;
+    bool has_bio = false;
+    while (tail_end < end) {
+      const Kind kind = blocks_[tail_end].kind;
+      if (kind == Kind::kBio) {
+        if (!has_bio && !ConfirmedBio(tail_end, end)) break;
+        has_bio = true;
+      } else if (kind != Kind::kCredit && kind != Kind::kDrop && kind != Kind::kByline &&
+                 kind != Kind::kAuthorBoxName && kind != Kind::kAuthorBoxBio) {
+        break;
+      }
+      ++tail_end;
+    }
+
+    Article a;
+    // Title and standfirst: the last text blocks before the body.
+    std::vector<size_t> lead_text;
+    bool after_marker = false;
+    for (size_t i = lead_start; i < g; ++i) {
+      if (blocks_[i].kind == Kind::kMarker) after_marker = true, lead_text.clear();
+      if (IsTextKind(blocks_[i].kind) && blocks_[i].bullet == 0) lead_text.push_back(i);
+    }
+    size_t title = end, standfirst = end;
+    if (!lead_text.empty()) {
+      const size_t c = lead_text.back();
+      const size_t d = lead_text.size() >= 2 ? lead_text[lead_text.size() - 2] : end;
+      const bool d_first = after_marker && lead_text.size() == 2;
+      if (d != end && StandfirstLike(c) && TitleLike(d, d_first)) {
+        title = d, standfirst = c;
+      } else if (TitleLike(c, after_marker && lead_text.size() == 1)) {
+        title = c;
+      }
+    }
+    std::vector<size_t> body;
+    for (size_t i = g; i < body_end; ++i) {
+      if (IsTextKind(blocks_[i].kind)) body.push_back(i);
+    }
+    if (standfirst == end && title != end && body.size() >= 2 &&
+        blocks_[body[0]].bullet == 0) {
+      const Block& p0 = blocks_[body[0]];
+      bool take = false;
+      switch (profile_.standfirst_mode()) {
+        case StandfirstMode::kAlways:
+          take = true;
+          break;
+        case StandfirstMode::kAuto:
+          take = body.size() >= 3 && StandfirstLike(body[0]) && p0.len <= 220 && p0.ends_punct &&
+                 p0.len < blocks_[body[1]].len;
+          break;
+        case StandfirstMode::kNever:
+          break;
+      }
+      if (take) standfirst = body[0], body.erase(body.begin());
+    }
+    uint32_t tokens = 0;
+    for (size_t i : body) tokens += blocks_[i].tokens;
+    if (tokens < kMinArticleTokens || (title == end && tokens < 3 * kMinArticleTokens)) {
+      for (size_t i = lead_start; i < tail_end; ++i) {
+        if (!blocks_[i].used && blocks_[i].rule.empty() && IsTextKind(blocks_[i].kind)) {
+          blocks_[i].rule = "too_short_for_article";
+        }
+      }
+      Leftovers(lead_start, tail_end);
+      lead_start = tail_end;
+      continue;
+    }
+    if (title != end) a.title = std::string(Text(blocks_[title])), blocks_[title].used = true;
+    if (standfirst != end) {
+      a.standfirst = std::string(Text(blocks_[standfirst]));
+      blocks_[standfirst].used = true;
+    }
+    std::string byline;
+    for (size_t i = lead_start; i < tail_end; ++i) {
+      Block& b = blocks_[i];
+      if (b.used) continue;
+      const bool in_body = i >= g && i < body_end;
+      if (in_body && IsTextKind(b.kind)) {
+        a.paragraphs.emplace_back(Text(b));
+        b.used = true;
+      } else if (b.kind == Kind::kCredit) {
+        SetImage(&a, b);
+        b.used = true;
+      } else if (b.kind == Kind::kByline) {
+        if (byline.empty()) byline = std::string(b.name);
+        b.used = true;
+      } else if (b.kind == Kind::kBio && i >= body_end) {
+        if (a.author.name.empty()) a.author.name = std::string(b.name);
+        if (!a.author.bio.empty()) {
+          a.author.bio += EndsWithSentencePunct(a.author.bio) ? " " : ". ";
+        }
+        a.author.bio += Text(b);
+        b.used = true;
+      } else if (b.kind == Kind::kAuthorBoxName && a.author.name.empty() && i + 1 < tail_end) {
+        a.author.name = std::string(Text(b));
+        a.author.bio = a.author.name + " " + std::string(Text(blocks_[i + 1]));
+        b.used = blocks_[i + 1].used = true;
+      } else if (b.kind == Kind::kComment) {
+        b.used = true;
+        page_.comments.push_back({std::string(Text(b))});
+      } else {
+        Drop(i);
+      }
+    }
+    if (a.author.name.empty()) a.author.name = std::move(byline);
+    for (size_t i : body) a.word_count += static_cast<int>(blocks_[i].tokens);
+    a.id = ArticleId(a.title, a.paragraphs);
+    a.fingerprint = SimHash(a.paragraphs);
+    std::string sample = a.title;
+    for (const auto& p : a.paragraphs) {
+      if (sample.size() >= kLanguageSample) break;
+      sample += '\n';
+      sample += p;
+    }
+    a.language = DetectLanguage(sample, kLanguageSample);
+    page_.articles.push_back(std::move(a));
+    lead_start = tail_end;
+  }
+  Leftovers(lead_start, end);
+}
+
+ParseResult PageWork::Run() {
+  SplitBlocks();
+  for (Block& b : blocks_) Measure(&b);
+  ApplyRules();
+  Classify(/*use_stopwords=*/true);
+  ApplyContext();
+  if (std::none_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.good; })) {
+    Classify(/*use_stopwords=*/false);
+    ApplyContext();
+  }
+  if (std::getenv("BS_DEBUG")) {
+    for (const Block& b : blocks_) {
+      std::fprintf(stderr, "kind=%d cls=%d good=%d bullet=%d ind=%d tok=%u st=%u/%u sent=%u | %.70s\n", (int)b.kind, (int)b.cls, b.good, b.bullet, b.indented, b.tokens, b.stops, b.words, b.sentences, std::string(Text(b)).c_str());
+    }
+  }
+  // Image markers split the page; credits right before a marker belong to the
+  // article after it.
+  size_t seg_begin = 0;
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    if (blocks_[i].kind != Kind::kMarker) continue;
+    size_t s = i;
+    while (s > seg_begin && blocks_[s - 1].kind == Kind::kCredit) --s;
+    ProcessSegment(seg_begin, s);
+    seg_begin = s;
+    // Everything up to and including the marker is the next segment's lead.
+  }
+  ProcessSegment(seg_begin, blocks_.size());
+  if (!profile_.site().name.empty() && page_.site.name.empty()) page_.site = profile_.site();
+  if (page_.articles.empty()) {
+    return ParseError{RejectReason::kNoArticleFound,
+                      absl::StrCat("no article found in ", blocks_.size(), " blocks (",
+                                   page_.dropped.size(), " dropped as boilerplate or noise)")};
+  }
+  return std::move(page_);
+}
+
+std::optional<ParseError> Validate(std::string_view text, size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    return ParseError{RejectReason::kPageTooLarge,
+                      absl::StrCat("page is ", text.size(), " bytes; the limit is ", max_bytes)};
+  }
+  if (const void* nul = std::memchr(text.data(), '\0', text.size()); nul != nullptr) {
+    return ParseError{RejectReason::kBinaryData,
+                      absl::StrCat("NUL byte at offset ",
+                                   static_cast<const char*>(nul) - text.data())};
+  }
+  if (size_t bad = text::FindInvalidUtf8(text); bad != text::kNpos) {
+    return ParseError{RejectReason::kInvalidUtf8,
+                      absl::StrCat("invalid UTF-8 at byte offset ", bad)};
+  }
+  // Mostly control characters (in a bounded sample) means binary data.
+  const size_t sample = std::min<size_t>(text.size(), 64 << 10);
+  size_t controls = 0;
+  for (size_t i = 0; i < sample; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') ++controls;
+  }
+  if (controls * 10 > sample) {
+    return ParseError{RejectReason::kBinaryData,
+                      absl::StrCat(controls, " control characters in the first ", sample,
+                                   " bytes")};
+  }
+  if (text::Trim(text).empty()) {
+    return ParseError{RejectReason::kEmptyPage, "page holds only whitespace"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+PageParser::PageParser(ProfileSet profiles, ParseOptions options)
+    : profiles_(std::move(profiles)), options_(options) {}
+
+ParseResult PageParser::Parse(std::string_view text, std::string_view url) const {
+  if (auto err = Validate(text, options_.max_page_bytes)) return *err;
+  PageWork work(text, profiles_.Select(url, text));
+  return work.Run();
+}
+
+}  // namespace broadsheet

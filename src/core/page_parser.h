@@ -1,0 +1,39 @@
+// PageParser turns the visible text of one raw page into structured articles.
+//
+// Contract: pure function of (page text, profiles); no I/O, no globals.
+// A PageParser is immutable after construction and safe to share between
+// threads. Parse() never throws on any input; bad input yields a ParseError.
+#ifndef BROADSHEET_CORE_PAGE_PARSER_H_
+#define BROADSHEET_CORE_PAGE_PARSER_H_
+
+#include <cstddef>
+#include <string_view>
+#include <variant>
+
+#include "core/parsed_page.h"
+#include "core/profile.h"
+
+namespace broadsheet {
+
+struct ParseOptions {
+  size_t max_page_bytes = 8u << 20;  // 8 MiB
+};
+
+// Either a parsed page or why it was rejected.
+using ParseResult = std::variant<ParsedPage, ParseError>;
+
+class PageParser {
+ public:
+  PageParser(ProfileSet profiles, ParseOptions options);
+
+  // `url` (may be empty) selects a per-site profile by host name.
+  ParseResult Parse(std::string_view text, std::string_view url = {}) const;
+
+ private:
+  ProfileSet profiles_;
+  ParseOptions options_;
+};
+
+}  // namespace broadsheet
+
+#endif  // BROADSHEET_CORE_PAGE_PARSER_H_

@@ -1,0 +1,266 @@
+#include "core/page_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "core/profile_loader.h"
+
+namespace broadsheet {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(BROADSHEET_FIXTURES_DIR) + "/" + name, std::ios::binary);
+  EXPECT_TRUE(in) << name;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class PageParserTest : public ::testing::Test {
+ protected:
+  static ProfileSet Profiles() {
+    auto set = LoadProfiles(BROADSHEET_DEFAULT_PROFILES_DIR);
+    EXPECT_TRUE(set.ok()) << set.status();
+    return set.ok() ? *set : ProfileSet::Builtin();
+  }
+
+  ParsedPage MustParse(std::string_view text, std::string_view url = {}) {
+    auto result = parser_.Parse(text, url);
+    if (auto* err = std::get_if<ParseError>(&result)) {
+      ADD_FAILURE() << RejectReasonName(err->reason) << ": " << err->message;
+      return {};
+    }
+    return std::get<ParsedPage>(std::move(result));
+  }
+
+  ParseError MustFail(std::string_view text, const PageParser* parser = nullptr) {
+    auto result = (parser ? parser : &parser_)->Parse(text);
+    if (!std::holds_alternative<ParseError>(result)) {
+      ADD_FAILURE() << "expected an error";
+      return {RejectReason::kEmptyPage, ""};
+    }
+    return std::get<ParseError>(result);
+  }
+
+  static std::string Body(const Article& a) {
+    std::string s;
+    for (const auto& p : a.paragraphs) s += p + "\n";
+    return s;
+  }
+
+  static bool Dropped(const ParsedPage& page, std::string_view rule, std::string_view text) {
+    for (const auto& d : page.dropped) {
+      if (d.rule == rule && d.text.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  PageParser parser_{Profiles(), ParseOptions{}};
+};
+
+TEST_F(PageParserTest, MarkerSeparatedArticlesWithCaptionsAndAuthorLines) {
+  const ParsedPage page = MustParse(Fixture("marker_two_articles.txt"));
+  ASSERT_EQ(page.articles.size(), 2u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Harbour towns bet on ferries as the bridge plan stalls");
+  EXPECT_EQ(a.standfirst,
+            "A cheaper crossing was promised a decade ago, and the coast is tired of waiting for it.");
+  EXPECT_EQ(a.paragraphs.size(), 5u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 24), "Anyone who has queued at");
+  EXPECT_EQ(a.author.name, "Megan Tallis");  // "MP" is not part of the name
+  EXPECT_NE(a.author.bio.find("member for Carrow and Fenmouth"), std::string::npos);
+  EXPECT_NE(a.author.bio.find("coastal transport group"), std::string::npos);
+  // In-body "... Photograph: X." line becomes the image.
+  EXPECT_EQ(a.image.caption, "The slipway at Carrow Bay at dawn on 3 March.");
+  EXPECT_EQ(a.image.credit, "Alamy");
+  EXPECT_EQ(Body(a).find("Photograph"), std::string::npos);
+  EXPECT_EQ(Body(a).find("Megan Tallis"), std::string::npos);
+  EXPECT_EQ(a.language, "en");
+  EXPECT_GT(a.word_count, 150);
+  EXPECT_NE(a.fingerprint, 0u);
+  EXPECT_EQ(a.id.size(), 16u);
+
+  const Article& b = page.articles[1];
+  EXPECT_EQ(b.title, "Why the village library still matters");
+  EXPECT_EQ(b.standfirst, "Closing it would save very little and cost a great deal.");
+  EXPECT_EQ(b.paragraphs.size(), 4u);
+  EXPECT_EQ(b.image.credit, "Reuters");  // "Photo: X" before "Show Hide image"
+  EXPECT_TRUE(b.image.caption.empty());
+  EXPECT_EQ(b.author.name, "Dr Ana Ruiz");
+  EXPECT_NE(b.author.bio.find("Institute for Rural Studies"), std::string::npos);
+  EXPECT_EQ(Body(b).find("0161"), std::string::npos);
+  EXPECT_TRUE(Dropped(page, "phone_number", "0161 555 0142"));
+  EXPECT_TRUE(Dropped(page, "show_hide_image", "Show Hide image"));
+  EXPECT_NE(a.id, b.id);
+}
+
+TEST_F(PageParserTest, CaptionAndCreditForms) {
+  const ParsedPage page = MustParse(Fixture("caption_forms.txt"));
+  ASSERT_EQ(page.articles.size(), 2u);
+  EXPECT_EQ(page.articles[0].image.caption, "Heading for the exit?");
+  EXPECT_EQ(page.articles[0].image.credit, "Reuters");
+  EXPECT_EQ(page.articles[0].author.name, "Tom Ashby");
+  EXPECT_EQ(page.articles[1].image.credit, "AFP/Getty Images");  // bare agency line
+  EXPECT_EQ(page.articles[1].author.name, "Lena Fisk");
+  EXPECT_EQ(Body(page.articles[1]).find("Weekly Review"), std::string::npos);
+}
+
+TEST_F(PageParserTest, SiteHeaderBulletsAppealsAuthorBoxAndComments) {
+  const ParsedPage page = MustParse(Fixture("site_header_bullets_comments.txt"));
+  EXPECT_EQ(page.site.name, "Ledger");
+  EXPECT_EQ(page.site.tagline, "Independent news for the valley");
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Council budget meeting, October");
+  const std::string body = Body(a);
+  // Bullet and sub-bullet marks (and their NBSP padding) are removed.
+  EXPECT_NE(body.find("\nThe reserves are lower than forecast.\n"), std::string::npos);
+  EXPECT_NE(body.find("\nA survey is booked for next week.\n"), std::string::npos);
+  EXPECT_EQ(body.find("\xE2\x80\xA2"), std::string::npos);
+  EXPECT_EQ(body.find("\xC2\xA0"), std::string::npos);
+  EXPECT_EQ(a.author.name, "Sam Okafor");
+  EXPECT_NE(a.author.bio.find("covers local government"), std::string::npos);
+  EXPECT_EQ(a.image.credit, "Rhian Doyle");
+  for (const char* gone : {"come for free", "please support", "depends on readers",
+                           "Print Friendly", "six years", "Sign up"}) {
+    EXPECT_EQ(body.find(gone), std::string::npos) << gone;
+  }
+  EXPECT_TRUE(Dropped(page, "appeal_free", "come for free"));
+  EXPECT_TRUE(Dropped(page, "print_button", "Print Friendly"));
+  EXPECT_TRUE(Dropped(page, "author_box", "covered the valley for six years"));
+  EXPECT_TRUE(Dropped(page, "newsletter_signup", "Sign up to our weekly"));
+  // Two comments; the first wraps over indented lines and is one comment.
+  ASSERT_EQ(page.comments.size(), 2u);
+  EXPECT_NE(page.comments[0].text.find("never learn do they"), std::string::npos);
+  EXPECT_NE(page.comments[0].text.find("bus shelter"), std::string::npos);
+  EXPECT_NE(page.comments[1].text.find("written down properly"), std::string::npos);
+}
+
+TEST_F(PageParserTest, StripsNavigationCookiesRelatedAndFooterNoise) {
+  const ParsedPage page = MustParse(Fixture("noisy_crawl.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Farmers warn that the new water rules will empty the valleys");
+  EXPECT_EQ(a.author.name, "Priya Raman");  // from the "By X" line
+  EXPECT_EQ(a.paragraphs.size(), 4u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 13), "The regulator");
+  EXPECT_EQ(a.paragraphs.back().substr(0, 9), "Ministers");
+  const std::string body = Body(a);
+  for (const char* gone : {"Share this", "Advertisement", "Read more", "cookies", "Drought plan",
+                           "Privacy", "All rights reserved", "12 March 2019"}) {
+    EXPECT_EQ(body.find(gone), std::string::npos) << gone;
+  }
+  EXPECT_TRUE(Dropped(page, "cookie_notice", "We use cookies"));
+  EXPECT_TRUE(Dropped(page, "related_links", "Read more:"));
+  EXPECT_TRUE(Dropped(page, "dateline", "12 March 2019"));
+  EXPECT_TRUE(Dropped(page, "copyright", "Valley Courier"));
+}
+
+TEST_F(PageParserTest, SameArticleOnTwoPagesGetsSameId) {
+  const std::string page = Fixture("marker_two_articles.txt");
+  // The same first article, with a different image credit and no second article.
+  std::string other = page.substr(0, page.find("Photo: Reuters"));
+  const size_t caption = other.find("Photograph: Alamy.");
+  other.replace(caption, 18, "Photograph: PA.");
+  const ParsedPage p1 = MustParse(page);
+  const ParsedPage p2 = MustParse(other);
+  ASSERT_FALSE(p1.articles.empty());
+  ASSERT_EQ(p2.articles.size(), 1u);
+  EXPECT_EQ(p1.articles[0].id, p2.articles[0].id);
+  EXPECT_EQ(p1.articles[0].fingerprint, p2.articles[0].fingerprint);
+  EXPECT_NE(p1.articles[0].image.credit, p2.articles[0].image.credit);
+}
+
+TEST_F(PageParserTest, UrlSelectsSiteProfile) {
+  const ParsedPage page =
+      MustParse(Fixture("noisy_crawl.txt"), "https://www.newstatesman.com/politics/x");
+  EXPECT_EQ(page.site.name, "New Statesman");
+}
+
+TEST_F(PageParserTest, RejectsEmptyAndWhitespacePages) {
+  EXPECT_EQ(MustFail("").reason, RejectReason::kEmptyPage);
+  EXPECT_EQ(MustFail(" \n\t\xC2\xA0\n\r\n").reason, RejectReason::kEmptyPage);
+}
+
+TEST_F(PageParserTest, RejectsInvalidUtf8WithOffset) {
+  const ParseError e = MustFail("Hello\xFFworld");
+  EXPECT_EQ(e.reason, RejectReason::kInvalidUtf8);
+  EXPECT_NE(e.message.find("offset 5"), std::string::npos) << e.message;
+  EXPECT_EQ(RejectReasonName(e.reason), "INVALID_UTF8");
+}
+
+TEST_F(PageParserTest, RejectsBinaryData) {
+  const ParseError e = MustFail(std::string("abc\0def", 7));
+  EXPECT_EQ(e.reason, RejectReason::kBinaryData);
+  EXPECT_NE(e.message.find("offset 3"), std::string::npos) << e.message;
+  EXPECT_EQ(MustFail(std::string(100, '\x01')).reason, RejectReason::kBinaryData);
+}
+
+TEST_F(PageParserTest, RejectsTooLargePages) {
+  PageParser small(ProfileSet::Builtin(), ParseOptions{.max_page_bytes = 100});
+  const ParseError e = MustFail(std::string(101, 'a'), &small);
+  EXPECT_EQ(e.reason, RejectReason::kPageTooLarge);
+  EXPECT_EQ(RejectReasonName(e.reason), "PAGE_TOO_LARGE");
+}
+
+TEST_F(PageParserTest, RejectsBoilerplateOnlyPages) {
+  const ParseError e = MustFail(
+      "Home\nNews\nSport\nWe use cookies on this site.\nAccept all cookies\nPrint Friendly, PDF "
+      "& Email\nSign up to our daily email\n© 2020 Example Ltd\n");
+  EXPECT_EQ(e.reason, RejectReason::kNoArticleFound);
+  EXPECT_EQ(RejectReasonName(e.reason), "NO_ARTICLE_FOUND");
+}
+
+double Seconds(const std::function<void()>& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST_F(PageParserTest, MillionBlankLinesIsFast) {
+  const std::string text(1'000'000, '\n');
+  EXPECT_LT(Seconds([&] { EXPECT_EQ(MustFail(text).reason, RejectReason::kEmptyPage); }), 2.0);
+  std::string padded = Fixture("marker_two_articles.txt");
+  padded = std::string(500'000, '\n') + padded + std::string(500'000, '\n');
+  EXPECT_LT(Seconds([&] { EXPECT_EQ(MustParse(padded).articles.size(), 2u); }), 2.0);
+}
+
+TEST_F(PageParserTest, SingleTenMegabyteLineIsLinear) {
+  PageParser big(ProfileSet::Builtin(), ParseOptions{.max_page_bytes = 16u << 20});
+  std::string line;
+  const std::string sentence = "The ferry was late again and the queue reached the road. ";
+  while (line.size() < (10u << 20)) line += sentence;
+  EXPECT_LT(Seconds([&] { (void)big.Parse(line); }), 5.0);
+  const std::string one_word(10u << 20, 'x');
+  EXPECT_LT(Seconds([&] { (void)big.Parse(one_word); }), 5.0);
+}
+
+TEST_F(PageParserTest, ManyShortLinesAreLinear) {
+  std::string text;
+  for (int i = 0; i < 200'000; ++i) text += (i % 7 == 0) ? "Home\n" : "a b\n";
+  EXPECT_LT(Seconds([&] { (void)parser_.Parse(text); }), 3.0);
+}
+
+TEST_F(PageParserTest, RandomBytesNeverCrash) {
+  std::mt19937_64 rng(42);
+  for (int round = 0; round < 200; ++round) {
+    std::string text(1 + rng() % 4096, '\0');
+    for (char& c : text) c = static_cast<char>(rng());
+    (void)parser_.Parse(text);
+    // Mostly-valid text with random line structure.
+    std::string words;
+    for (int i = 0; i < 300; ++i) {
+      static const char* kParts[] = {"the ", "Photo: ", "Show Hide image", "\n", "\n\n", "  • ",
+                                     "o\xC2\xA0 ", "Jo Smith is ", "| ", ". ", "\xC2\xA0"};
+      words += kParts[rng() % 11];
+    }
+    (void)parser_.Parse(words);
+  }
+}
+
+}  // namespace
+}  // namespace broadsheet

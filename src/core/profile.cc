@@ -1,0 +1,403 @@
+#include "core/profile.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "core/text_util.h"
+
+namespace broadsheet {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr RuleKind kKindOrder[] = {RuleKind::kImageMarker, RuleKind::kBoilerplate,
+                                   RuleKind::kCredit,      RuleKind::kBio,
+                                   RuleKind::kByline,      RuleKind::kCommentHeader};
+constexpr const char* kKindKeys[] = {"image_markers", "boilerplate", "credits",
+                                     "bios",          "bylines",     "comment_headers"};
+
+struct RawRule {
+  std::string name;
+  std::string pattern;
+};
+
+// A profile file as read, before merging and compiling.
+struct RawProfile {
+  std::string origin;
+  std::string name;
+  std::vector<std::string> hosts;
+  std::vector<std::string> detect;
+  std::optional<Site> site;
+  std::optional<std::string> site_header;
+  std::vector<RawRule> rules[6];
+  std::vector<std::string> stopwords;
+  std::optional<StandfirstMode> standfirst;
+  std::optional<size_t> max_rule_chars;
+};
+
+absl::Status Bad(const std::string& origin, std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(origin, ": ", std::string(what)));
+}
+
+absl::StatusOr<std::vector<std::string>> StringList(const Json& j, const std::string& origin,
+                                                    const char* key) {
+  std::vector<std::string> out;
+  if (!j.contains(key)) return out;
+  const Json& v = j.at(key);
+  if (!v.is_array()) return Bad(origin, absl::StrCat("\"", key, "\" must be an array of strings"));
+  for (const Json& e : v) {
+    if (!e.is_string()) return Bad(origin, absl::StrCat("\"", key, "\" must hold strings only"));
+    out.push_back(e.get<std::string>());
+  }
+  return out;
+}
+
+absl::StatusOr<RawProfile> ReadRaw(const ProfileSource& src) {
+  RawProfile p;
+  p.origin = src.origin;
+  Json j;
+  try {
+    j = Json::parse(src.json);
+  } catch (const Json::exception& e) {
+    return Bad(src.origin, absl::StrCat("invalid JSON: ", e.what()));
+  }
+  if (!j.is_object()) return Bad(src.origin, "a profile must be a JSON object");
+  auto str = [&](const char* key, std::string* out) -> absl::Status {
+    if (!j.contains(key)) return absl::OkStatus();
+    if (!j.at(key).is_string()) return Bad(src.origin, absl::StrCat("\"", key, "\" must be a string"));
+    *out = j.at(key).get<std::string>();
+    return absl::OkStatus();
+  };
+  if (auto s = str("name", &p.name); !s.ok()) return s;
+  auto hosts = StringList(j, src.origin, "hosts");
+  if (!hosts.ok()) return hosts.status();
+  for (auto& h : *hosts) {
+    std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+  }
+  p.hosts = std::move(*hosts);
+  auto detect = StringList(j, src.origin, "detect");
+  if (!detect.ok()) return detect.status();
+  p.detect = std::move(*detect);
+  auto stop = StringList(j, src.origin, "stopwords");
+  if (!stop.ok()) return stop.status();
+  p.stopwords = std::move(*stop);
+  if (j.contains("site")) {
+    const Json& s = j.at("site");
+    if (!s.is_object()) return Bad(src.origin, "\"site\" must be an object");
+    Site site;
+    if (s.contains("name") && s.at("name").is_string()) site.name = s.at("name").get<std::string>();
+    if (s.contains("tagline") && s.at("tagline").is_string()) {
+      site.tagline = s.at("tagline").get<std::string>();
+    }
+    p.site = site;
+  }
+  if (j.contains("site_header")) {
+    std::string h;
+    if (auto s = str("site_header", &h); !s.ok()) return s;
+    p.site_header = h;
+  }
+  if (j.contains("standfirst")) {
+    std::string m;
+    if (auto s = str("standfirst", &m); !s.ok()) return s;
+    if (m == "auto") p.standfirst = StandfirstMode::kAuto;
+    else if (m == "always") p.standfirst = StandfirstMode::kAlways;
+    else if (m == "never") p.standfirst = StandfirstMode::kNever;
+    else return Bad(src.origin, "\"standfirst\" must be \"auto\", \"always\" or \"never\"");
+  }
+  if (j.contains("max_rule_chars")) {
+    if (!j.at("max_rule_chars").is_number_unsigned()) {
+      return Bad(src.origin, "\"max_rule_chars\" must be a positive integer");
+    }
+    p.max_rule_chars = j.at("max_rule_chars").get<size_t>();
+  }
+  for (int k = 0; k < 6; ++k) {
+    if (!j.contains(kKindKeys[k])) continue;
+    const Json& arr = j.at(kKindKeys[k]);
+    if (!arr.is_array()) return Bad(src.origin, absl::StrCat("\"", kKindKeys[k], "\" must be an array"));
+    int index = 0;
+    for (const Json& e : arr) {
+      RawRule r;
+      if (e.is_string()) {
+        r.pattern = e.get<std::string>();
+        r.name = absl::StrCat(kKindKeys[k], "[", index, "]");
+      } else if (e.is_object() && e.contains("pattern") && e.at("pattern").is_string()) {
+        r.pattern = e.at("pattern").get<std::string>();
+        r.name = e.contains("rule") && e.at("rule").is_string()
+                     ? e.at("rule").get<std::string>()
+                     : absl::StrCat(kKindKeys[k], "[", index, "]");
+      } else {
+        return Bad(src.origin, absl::StrCat("\"", kKindKeys[k], "\"[", index,
+                                            "] must be a string or {\"rule\", \"pattern\"}"));
+      }
+      p.rules[k].push_back(std::move(r));
+      ++index;
+    }
+  }
+  return p;
+}
+
+RawProfile Merge(const RawProfile& site, const RawProfile& generic) {
+  RawProfile m = site;
+  if (!m.site_header) m.site_header = generic.site_header;
+  for (int k = 0; k < 6; ++k) {
+    m.rules[k].insert(m.rules[k].end(), generic.rules[k].begin(), generic.rules[k].end());
+  }
+  m.stopwords.insert(m.stopwords.end(), generic.stopwords.begin(), generic.stopwords.end());
+  if (!m.standfirst) m.standfirst = generic.standfirst;
+  if (!m.max_rule_chars) m.max_rule_chars = generic.max_rule_chars;
+  return m;
+}
+
+RE2::Options RuleOptions() {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(16 << 20);
+  return o;
+}
+
+}  // namespace
+
+struct CompiledRule {
+  RuleKind kind;
+  std::string name;
+  std::unique_ptr<RE2> re;
+  int g_name = -1, g_caption = -1, g_credit = -1;
+};
+
+struct Profile::Impl {
+  std::string name;
+  std::vector<std::string> hosts;
+  Site site;
+  StandfirstMode standfirst = StandfirstMode::kAuto;
+  size_t max_rule_chars = 600;
+  std::vector<CompiledRule> rules;
+  std::unique_ptr<RE2::Set> set;
+  std::unique_ptr<RE2> site_header;
+  int g_site_name = -1, g_site_tagline = -1;
+  std::vector<std::unique_ptr<RE2>> detect;
+  std::vector<uint64_t> stop_table;  // open addressing, 0 = empty
+  uint64_t stop_mask = 0;
+
+  static absl::StatusOr<std::shared_ptr<const Impl>> Compile(const RawProfile& raw);
+};
+
+namespace {
+
+re2::StringPiece Piece(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
+
+int Group(const RE2& re, const char* name) {
+  const auto& groups = re.NamedCapturingGroups();
+  auto it = groups.find(name);
+  return it == groups.end() ? -1 : it->second;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(const RawProfile& raw) {
+  auto impl = std::make_shared<Impl>();
+  impl->name = raw.name.empty() ? "generic" : raw.name;
+  impl->hosts = raw.hosts;
+  if (raw.site) impl->site = *raw.site;
+  if (raw.standfirst) impl->standfirst = *raw.standfirst;
+  if (raw.max_rule_chars) impl->max_rule_chars = *raw.max_rule_chars;
+  const RE2::Options opts = RuleOptions();
+  impl->set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+  for (int k = 0; k < 6; ++k) {
+    for (const RawRule& r : raw.rules[k]) {
+      CompiledRule c;
+      c.kind = kKindOrder[k];
+      c.name = r.name;
+      c.re = std::make_unique<RE2>(r.pattern, opts);
+      if (!c.re->ok()) {
+        return Bad(raw.origin, absl::StrCat(kKindKeys[k], " rule \"", r.name,
+                                            "\": bad pattern: ", c.re->error()));
+      }
+      c.g_name = Group(*c.re, "name");
+      c.g_caption = Group(*c.re, "caption");
+      c.g_credit = Group(*c.re, "credit");
+      if ((c.kind == RuleKind::kBio || c.kind == RuleKind::kByline) && c.g_name < 0) {
+        return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\" needs a (?P<name>...) group"));
+      }
+      if (c.kind == RuleKind::kCredit && c.g_credit < 0) {
+        return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\" needs a (?P<credit>...) group"));
+      }
+      std::string err;
+      if (impl->set->Add(r.pattern, &err) < 0) {
+        return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\": ", err));
+      }
+      impl->rules.push_back(std::move(c));
+    }
+  }
+  if (!impl->set->Compile()) return Bad(raw.origin, "rules too large to compile");
+  if (raw.site_header && !raw.site_header->empty()) {
+    impl->site_header = std::make_unique<RE2>(*raw.site_header, opts);
+    if (!impl->site_header->ok()) {
+      return Bad(raw.origin, absl::StrCat("site_header: bad pattern: ", impl->site_header->error()));
+    }
+    impl->g_site_name = Group(*impl->site_header, "name");
+    impl->g_site_tagline = Group(*impl->site_header, "tagline");
+    if (impl->g_site_name < 0) return Bad(raw.origin, "site_header needs a (?P<name>...) group");
+  }
+  for (const auto& d : raw.detect) {
+    RE2::Options dopts = opts;
+    dopts.set_posix_syntax(false);
+    auto re = std::make_unique<RE2>("(?m)" + d, dopts);
+    if (!re->ok()) return Bad(raw.origin, absl::StrCat("detect: bad pattern: ", re->error()));
+    impl->detect.push_back(std::move(re));
+  }
+  size_t cap = 16;
+  while (cap < raw.stopwords.size() * 2) cap <<= 1;
+  impl->stop_table.assign(cap, 0);
+  impl->stop_mask = cap - 1;
+  for (const auto& w : raw.stopwords) {
+    uint64_t h = text::LowerHash(w) | 1;  // never 0
+    size_t i = h & impl->stop_mask;
+    while (impl->stop_table[i] != 0 && impl->stop_table[i] != h) i = (i + 1) & impl->stop_mask;
+    impl->stop_table[i] = h;
+  }
+  return std::shared_ptr<const Impl>(std::move(impl));
+}
+
+Profile::Profile(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+Profile::~Profile() = default;
+
+const std::string& Profile::name() const { return impl_->name; }
+const std::vector<std::string>& Profile::hosts() const { return impl_->hosts; }
+StandfirstMode Profile::standfirst_mode() const { return impl_->standfirst; }
+size_t Profile::max_rule_chars() const { return impl_->max_rule_chars; }
+const Site& Profile::site() const { return impl_->site; }
+
+std::optional<RuleMatch> Profile::Match(std::string_view block) const {
+  if (impl_->rules.empty()) return std::nullopt;
+  thread_local std::vector<int> hits;
+  hits.clear();
+  if (!impl_->set->Match(Piece(block), &hits) || hits.empty()) return std::nullopt;
+  const CompiledRule& r = impl_->rules[*std::min_element(hits.begin(), hits.end())];
+  RuleMatch m{r.kind, r.name, {}, {}, {}};
+  if (r.g_name < 0 && r.g_caption < 0 && r.g_credit < 0) return m;
+  re2::StringPiece groups[8];
+  const int n = std::min(r.re->NumberOfCapturingGroups() + 1, 8);
+  if (!r.re->Match(Piece(block), 0, block.size(), RE2::UNANCHORED, groups, n)) return std::nullopt;
+  auto get = [&](int g) {
+    return g >= 0 && g < n && groups[g].data() != nullptr
+               ? text::Trim(std::string_view(groups[g].data(), groups[g].size()))
+               : std::string_view();
+  };
+  m.name = get(r.g_name);
+  m.caption = get(r.g_caption);
+  m.credit = get(r.g_credit);
+  return m;
+}
+
+bool Profile::MatchSiteHeader(std::string_view block, Site* site) const {
+  if (!impl_->site_header) return false;
+  re2::StringPiece groups[8];
+  const int n = std::min(impl_->site_header->NumberOfCapturingGroups() + 1, 8);
+  if (!impl_->site_header->Match(Piece(block), 0, block.size(), RE2::UNANCHORED, groups, n)) {
+    return false;
+  }
+  auto get = [&](int g) {
+    return g >= 0 && g < n && groups[g].data() != nullptr
+               ? std::string(text::Trim(std::string_view(groups[g].data(), groups[g].size())))
+               : std::string();
+  };
+  site->name = get(impl_->g_site_name);
+  site->tagline = get(impl_->g_site_tagline);
+  return !site->name.empty();
+}
+
+bool Profile::Detects(std::string_view page_prefix) const {
+  for (const auto& re : impl_->detect) {
+    if (RE2::PartialMatch(Piece(page_prefix), *re)) return true;
+  }
+  return false;
+}
+
+bool Profile::IsStopword(uint64_t hash) const {
+  hash |= 1;
+  size_t i = hash & impl_->stop_mask;
+  while (true) {
+    const uint64_t v = impl_->stop_table[i];
+    if (v == hash) return true;
+    if (v == 0) return false;
+    i = (i + 1) & impl_->stop_mask;
+  }
+}
+
+absl::StatusOr<ProfileSet> ProfileSet::FromJson(std::span<const ProfileSource> sources) {
+  std::vector<RawProfile> raws;
+  std::optional<RawProfile> generic;
+  for (const auto& src : sources) {
+    auto raw = ReadRaw(src);
+    if (!raw.ok()) return raw.status();
+    if (raw->hosts.empty() && raw->detect.empty()) {
+      if (generic) {
+        return Bad(src.origin, absl::StrCat("second generic profile (no \"hosts\"); first was ",
+                                            generic->origin));
+      }
+      generic = std::move(*raw);
+    } else {
+      if (raw->name.empty()) return Bad(src.origin, "a site profile needs a \"name\"");
+      raws.push_back(std::move(*raw));
+    }
+  }
+  if (!generic) return absl::InvalidArgumentError("no generic profile (a file without \"hosts\")");
+  ProfileSet set;
+  auto g = Profile::Impl::Compile(*generic);
+  if (!g.ok()) return g.status();
+  set.generic_ = std::make_shared<const Profile>(*g);
+  // Deterministic order whatever the directory listing order was.
+  std::sort(raws.begin(), raws.end(),
+            [](const RawProfile& a, const RawProfile& b) { return a.name < b.name; });
+  for (const auto& raw : raws) {
+    auto c = Profile::Impl::Compile(Merge(raw, *generic));
+    if (!c.ok()) return c.status();
+    set.sites_.push_back(std::make_shared<const Profile>(*c));
+  }
+  return set;
+}
+
+absl::StatusOr<ProfileSet> ProfileSet::FromJson(std::string_view generic_json) {
+  ProfileSource src{"<json>", std::string(generic_json)};
+  return FromJson(std::span<const ProfileSource>(&src, 1));
+}
+
+std::string HostOf(std::string_view url) {
+  size_t p = url.find("://");
+  if (p != std::string_view::npos) url.remove_prefix(p + 3);
+  url = url.substr(0, url.find_first_of("/?#"));
+  if (size_t at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  url = url.substr(0, url.find(':'));
+  std::string host(url);
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return host;
+}
+
+const Profile& ProfileSet::Select(std::string_view url, std::string_view text) const {
+  if (!url.empty()) {
+    const std::string host = HostOf(url);
+    const Profile* best = nullptr;
+    size_t best_len = 0;
+    for (const auto& site : sites_) {
+      for (const auto& h : site->hosts()) {
+        const bool match = host == h || (host.size() > h.size() && host.ends_with(h) &&
+                                          host[host.size() - h.size() - 1] == '.');
+        if (match && h.size() > best_len) best = site.get(), best_len = h.size();
+      }
+    }
+    if (best != nullptr) return *best;
+  }
+  const std::string_view prefix = text.substr(0, 64 << 10);
+  for (const auto& site : sites_) {
+    if (site->Detects(prefix)) return *site;
+  }
+  return *generic_;
+}
+
+}  // namespace broadsheet

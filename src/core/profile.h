@@ -1,0 +1,132 @@
+// Parsing rules as data. A Profile is the compiled form of one rule file
+// (profiles/*.json); a ProfileSet holds the generic profile plus per-site
+// profiles, each site profile already merged with the generic rules (site
+// rules are tried first).
+//
+// JSON schema of one profile file (every key optional except as noted):
+//   "name":          profile name (required for site profiles)
+//   "hosts":         ["example.com", ...]; absent/empty = the generic profile
+//   "detect":        regexes; any match in the first 64 KiB of a page whose
+//                    URL selects no profile picks this profile
+//   "site":          {"name": ..., "tagline": ...} fixed site for this profile
+//   "site_header":   regex with groups (?P<name>) and (?P<tagline>), tried on
+//                    the first block of a page
+//   "boilerplate":   [{"rule": name, "pattern": regex}, ...] blocks to drop
+//   "image_markers": [{"rule", "pattern"}] lines such as "Show Hide image"
+//   "credits":       [{"rule", "pattern"}] with (?P<credit>) and optional
+//                    (?P<caption>): image credit / caption lines
+//   "bios":          [{"rule", "pattern"}] with (?P<name>): author lines
+//   "bylines":       [{"rule", "pattern"}] with (?P<name>): "By X" lines
+//   "comment_headers": [{"rule", "pattern"}] lines that start reader comments
+//   "stopwords":     words for the text-density classifier
+//   "standfirst":    "auto" | "always" | "never"
+//   "max_rule_chars": blocks longer than this skip the regex rules
+// Patterns are RE2 syntax, matched against one whitespace-folded block
+// (unanchored: use ^ and $). RE2 runs in linear time, so user-supplied rules
+// cannot make parsing quadratic.
+//
+// Profiles are immutable after construction and safe to share across threads.
+#ifndef BROADSHEET_CORE_PROFILE_H_
+#define BROADSHEET_CORE_PROFILE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/parsed_page.h"
+
+namespace re2 {
+class RE2;
+}  // namespace re2
+
+namespace broadsheet {
+
+enum class RuleKind : uint8_t {
+  kImageMarker,
+  kBoilerplate,
+  kCredit,
+  kBio,
+  kByline,
+  kCommentHeader,
+};
+
+enum class StandfirstMode : uint8_t { kAuto, kAlways, kNever };
+
+// What a rule matched in one block. Views point into the matched block.
+struct RuleMatch {
+  RuleKind kind;
+  std::string_view rule;  // the rule's name, e.g. "print_button"
+  std::string_view name;
+  std::string_view caption;
+  std::string_view credit;
+};
+
+class Profile {
+ public:
+  struct Impl;
+  explicit Profile(std::shared_ptr<const Impl> impl);
+  ~Profile();
+
+  const std::string& name() const;
+  const std::vector<std::string>& hosts() const;
+  StandfirstMode standfirst_mode() const;
+  size_t max_rule_chars() const;
+  // The profile's fixed site, or empty names.
+  const Site& site() const;
+
+  // First rule (in precedence order: markers, boilerplate, credits, bios,
+  // bylines, comment headers; site rules before generic ones) matching
+  // `block`, or nullopt. `block` must be whitespace-folded.
+  std::optional<RuleMatch> Match(std::string_view block) const;
+  // Site header such as "Name | Tagline".
+  bool MatchSiteHeader(std::string_view block, Site* site) const;
+  // True when a "detect" pattern matches `page_prefix`.
+  bool Detects(std::string_view page_prefix) const;
+  // `hash` is text::LowerHash() of a word.
+  bool IsStopword(uint64_t hash) const;
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+// One rule file's text and where it came from (for error messages).
+struct ProfileSource {
+  std::string origin;
+  std::string json;
+};
+
+class ProfileSet {
+ public:
+  // Exactly one source must be the generic profile (no "hosts"). Errors name
+  // the source and the bad key or pattern.
+  static absl::StatusOr<ProfileSet> FromJson(std::span<const ProfileSource> sources);
+  // Convenience: a set with only a generic profile.
+  static absl::StatusOr<ProfileSet> FromJson(std::string_view generic_json);
+  // The profiles compiled into the binary (copies of profiles/*.json at build
+  // time). Never fails.
+  static ProfileSet Builtin();
+
+  const Profile& generic() const { return *generic_; }
+  const std::vector<std::shared_ptr<const Profile>>& sites() const { return sites_; }
+
+  // Profile for a page: by the URL's host (longest matching host suffix),
+  // else the first site profile whose "detect" matches the text, else
+  // generic.
+  const Profile& Select(std::string_view url, std::string_view text) const;
+
+ private:
+  std::shared_ptr<const Profile> generic_;
+  std::vector<std::shared_ptr<const Profile>> sites_;
+};
+
+// Host name of `url` ("https://www.x.com:80/a" -> "www.x.com"), lowercased.
+std::string HostOf(std::string_view url);
+
+}  // namespace broadsheet
+
+#endif  // BROADSHEET_CORE_PROFILE_H_

@@ -1,0 +1,121 @@
+#include "core/profile.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/profile_loader.h"
+#include "core/text_util.h"
+
+namespace broadsheet {
+namespace {
+
+constexpr char kGeneric[] = R"({
+  "name": "generic",
+  "boilerplate": [{"rule": "print_button", "pattern": "^Print this$"}],
+  "credits": [{"rule": "photo", "pattern": "^(?:(?P<caption>.+?) )?Photo: (?P<credit>.+)$"}],
+  "bios": [{"rule": "author", "pattern": "^(?P<name>[A-Z]\\w+ [A-Z]\\w+) is .*$"}],
+  "stopwords": ["the", "a", "is"]
+})";
+
+TEST(ProfileTest, MatchesRulesWithCaptures) {
+  auto set = ProfileSet::FromJson(kGeneric);
+  ASSERT_TRUE(set.ok()) << set.status();
+  const Profile& p = set->generic();
+  auto m = p.Match("Print this");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->kind, RuleKind::kBoilerplate);
+  EXPECT_EQ(m->rule, "print_button");
+  m = p.Match("Boats at dawn. Photo: Jo Bloggs");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->kind, RuleKind::kCredit);
+  EXPECT_EQ(m->caption, "Boats at dawn.");
+  EXPECT_EQ(m->credit, "Jo Bloggs");
+  m = p.Match("Jane Doe is a reporter.");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->kind, RuleKind::kBio);
+  EXPECT_EQ(m->name, "Jane Doe");
+  EXPECT_FALSE(p.Match("Nothing to see here.").has_value());
+  EXPECT_TRUE(p.IsStopword(text::LowerHash("The")));
+  EXPECT_FALSE(p.IsStopword(text::LowerHash("harbour")));
+}
+
+TEST(ProfileTest, ReportsBadJsonAndPatterns) {
+  auto bad_json = ProfileSet::FromJson("{not json");
+  EXPECT_FALSE(bad_json.ok());
+  EXPECT_NE(bad_json.status().message().find("invalid JSON"), std::string::npos);
+  auto bad_re = ProfileSet::FromJson(R"({"boilerplate": [{"rule": "x", "pattern": "(unclosed"}]})");
+  ASSERT_FALSE(bad_re.ok());
+  EXPECT_NE(bad_re.status().message().find("\"x\""), std::string::npos);
+  auto no_group = ProfileSet::FromJson(R"({"bios": [{"rule": "b", "pattern": "^x is"}]})");
+  EXPECT_FALSE(no_group.ok());
+  auto wrong_type = ProfileSet::FromJson(R"({"stopwords": "the"})");
+  EXPECT_FALSE(wrong_type.ok());
+  std::vector<ProfileSource> only_site = {{"site.json", R"({"name": "s", "hosts": ["s.com"]})"}};
+  EXPECT_FALSE(ProfileSet::FromJson(only_site).ok());
+}
+
+TEST(ProfileTest, SelectsSiteByHostThenDetectThenGeneric) {
+  std::vector<ProfileSource> sources = {
+      {"generic.json", kGeneric},
+      {"a.json", R"({"name": "a", "hosts": ["a.example"], "standfirst": "always",
+                     "boilerplate": [{"rule": "a_only", "pattern": "^Only on A$"}]})"},
+      {"b.json", R"({"name": "b", "detect": ["^Bee \\| "]})"},
+  };
+  auto set = ProfileSet::FromJson(sources);
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->Select("https://www.a.example/x/y", "").name(), "a");
+  EXPECT_EQ(set->Select("https://a.example:8080", "").name(), "a");
+  EXPECT_EQ(set->Select("https://nota.example/", "").name(), "generic");
+  EXPECT_EQ(set->Select("", "Bee | Buzz\n\nText").name(), "b");
+  EXPECT_EQ(set->Select("", "Plain").name(), "generic");
+  // Site profiles keep the generic rules after their own.
+  const Profile& a = set->Select("http://a.example/", "");
+  EXPECT_EQ(a.standfirst_mode(), StandfirstMode::kAlways);
+  EXPECT_EQ(a.Match("Only on A")->rule, "a_only");
+  EXPECT_EQ(a.Match("Print this")->rule, "print_button");
+  EXPECT_FALSE(set->generic().Match("Only on A").has_value());
+}
+
+TEST(ProfileTest, HostOfHandlesUrlForms) {
+  EXPECT_EQ(HostOf("https://User@WWW.Example.com:443/path?q#f"), "www.example.com");
+  EXPECT_EQ(HostOf("example.org/a"), "example.org");
+  EXPECT_EQ(HostOf(""), "");
+}
+
+TEST(ProfileTest, BuiltinAndRepoProfilesLoad) {
+  ProfileSet builtin = ProfileSet::Builtin();
+  EXPECT_TRUE(builtin.generic().Match("Print Friendly, PDF & Email").has_value());
+  EXPECT_FALSE(builtin.sites().empty());
+  auto repo = LoadProfiles(BROADSHEET_DEFAULT_PROFILES_DIR);
+  ASSERT_TRUE(repo.ok()) << repo.status();
+  EXPECT_EQ(repo->sites().size(), builtin.sites().size());
+  EXPECT_EQ(repo->Select("https://www.newstatesman.com/politics", "").name(),
+            "newstatesman.com");
+}
+
+TEST(ProfileTest, UserCanAddProfileFilesWithoutRecompiling) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "broadsheet_profile_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "generic.json") << kGeneric;
+  std::ofstream(dir / "mysite.json")
+      << R"({"name": "mysite", "hosts": ["my.site"],
+             "boilerplate": [{"rule": "my_footer", "pattern": "^My footer$"}]})";
+  std::ofstream(dir / "README.txt") << "ignored";
+  auto set = LoadProfiles(dir.string());
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->Select("http://my.site/a", "").Match("My footer")->rule, "my_footer");
+  std::ofstream(dir / "broken.json") << R"({"name": "x", "hosts": ["x"], "bios": [1]})";
+  auto broken = LoadProfiles(dir.string());
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.status().message().find("broken.json"), std::string::npos);
+  EXPECT_EQ(LoadProfiles((dir / "missing").string()).status().code(),
+            absl::StatusCode::kNotFound);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace broadsheet

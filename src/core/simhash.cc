@@ -1,0 +1,134 @@
+#include "core/simhash.h"
+
+#include <xxhash.h>
+
+#include <array>
+#include <bit>
+
+#include "core/text_util.h"
+
+namespace broadsheet {
+namespace {
+
+// Byte b -> 8 byte-lanes holding its bits, so one add counts 8 bit votes.
+constexpr std::array<uint64_t, 256> MakeSpread() {
+  std::array<uint64_t, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    uint64_t v = 0;
+    for (int k = 0; k < 8; ++k) v |= static_cast<uint64_t>((b >> k) & 1) << (8 * k);
+    t[b] = v;
+  }
+  return t;
+}
+constexpr std::array<uint64_t, 256> kSpread = MakeSpread();
+
+class Accumulator {
+ public:
+  void AddWord(std::string_view s, size_t begin, size_t end) {
+    // Lowercase ASCII into a small buffer; long words are hashed in place.
+    char buf[64];
+    const size_t len = end - begin;
+    uint64_t h;
+    if (len <= sizeof(buf)) {
+      for (size_t i = 0; i < len; ++i) {
+        char c = s[begin + i];
+        buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+      }
+      h = XXH3_64bits(buf, len);
+    } else {
+      h = XXH3_64bits(s.data() + begin, len);
+    }
+    w_[0] = w_[1];
+    w_[1] = w_[2];
+    w_[2] = h;
+    if (++words_ >= 3) AddShingle(Mix(w_[0], w_[1], w_[2]));
+  }
+
+  uint64_t Finish() {
+    if (words_ > 0 && words_ < 3) {
+      AddShingle(Mix(words_ == 2 ? w_[1] : 0, words_ == 2 ? w_[2] : 0, w_[2]));
+    }
+    Flush();
+    uint64_t out = 0;
+    for (int bit = 0; bit < 64; ++bit) {
+      if (2 * ones_[bit] > total_) out |= uint64_t{1} << bit;
+    }
+    return out;
+  }
+
+ private:
+  static uint64_t Mix(uint64_t a, uint64_t b, uint64_t c) {
+    const uint64_t v[3] = {a, b, c};
+    return XXH3_64bits(v, sizeof(v));
+  }
+
+  void AddShingle(uint64_t h) {
+    for (int byte = 0; byte < 8; ++byte) lanes_[byte] += kSpread[(h >> (8 * byte)) & 0xFF];
+    ++total_;
+    if (++pending_ == 255) Flush();  // byte lanes would overflow at 256
+  }
+
+  void Flush() {
+    for (int byte = 0; byte < 8; ++byte) {
+      for (int k = 0; k < 8; ++k) ones_[8 * byte + k] += (lanes_[byte] >> (8 * k)) & 0xFF;
+      lanes_[byte] = 0;
+    }
+    pending_ = 0;
+  }
+
+  uint64_t w_[3] = {0, 0, 0};
+  uint64_t words_ = 0;
+  uint64_t lanes_[8] = {};
+  uint64_t ones_[64] = {};
+  uint64_t total_ = 0;
+  int pending_ = 0;
+};
+
+// Bytes of the word separator at s[i], or 0 when s[i] is part of a word.
+// Multi-byte whitespace and U+2000..203F punctuation (curly quotes, dashes)
+// separate words.
+size_t SeparatorLen(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (!text::IsWordByte(c)) return 1;
+  if (c < 0xC2) return 0;
+  if (size_t k = text::SpaceLen(s, i); k != 0) return k;
+  if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80) return 3;
+  return 0;
+}
+
+void Feed(std::string_view s, Accumulator* acc) {
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    if (size_t k = SeparatorLen(s, i); k != 0) {
+      i += k;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < n && SeparatorLen(s, j) == 0) ++j;
+    acc->AddWord(s, i, j);
+    i = j;
+  }
+}
+
+}  // namespace
+
+uint64_t SimHash(std::string_view text) {
+  Accumulator acc;
+  Feed(text, &acc);
+  return acc.Finish();
+}
+
+uint64_t SimHash(const std::vector<std::string>& paragraphs) {
+  Accumulator acc;
+  for (const auto& p : paragraphs) Feed(p, &acc);
+  return acc.Finish();
+}
+
+int HammingDistance(uint64_t a, uint64_t b) { return std::popcount(a ^ b); }
+
+bool IsNearDuplicate(uint64_t a, uint64_t b, int max_distance) {
+  return HammingDistance(a, b) <= max_distance;
+}
+
+}  // namespace broadsheet
