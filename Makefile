@@ -52,6 +52,8 @@ demo: up
 test:
 	$(MAKE) up BUILD_DIR=build-asan CMAKE_FLAGS="-DBROADSHEET_SANITIZE=ON -DBROADSHEET_BENCH=OFF"
 	cd build-asan && CI=$${CI:-true} ctest --output-on-failure -j 1 --timeout 600
+	BROADSHEET_BIN_DIR=$(abspath build-asan)/bin bash scripts/services.sh stop
+	bash scripts/services.sh check-logs
 	$(MAKE) fuzz
 
 unit: build

@@ -11,7 +11,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev libpqxx-dev libgtest-dev libbenchmark-dev
-  libcld2-dev libstemmer-dev libxxhash-dev prometheus-cpp-dev nlohmann-json3-dev
+  libcld2-dev libstemmer-dev libxxhash-dev libre2-dev libssl-dev prometheus-cpp-dev nlohmann-json3-dev
   clang libclang-rt-14-dev
   # local stack: PostgreSQL server, Kafka (runs on the JVM, fetched via Maven)
   postgresql-15 postgresql-contrib openjdk-17-jre-headless maven
@@ -22,10 +22,11 @@ PIP_PACKAGES=(grpcio-tools googleapis-common-protos grpcio-health-checking pytes
 GRPCURL_VERSION="${GRPCURL_VERSION:-v1.9.3}"
 
 # --- apt ------------------------------------------------------------------
-# `dpkg -s` is fast and offline; only touch apt when something is missing.
+# dpkg's status (what `dpkg -s` shows) is fast and offline; only touch apt
+# when something is missing.
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
-  dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
+  [[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" == "install ok installed" ]] || missing+=("$p")
 done
 if ((${#missing[@]})); then
   log "installing apt packages: ${missing[*]}"
@@ -45,10 +46,18 @@ if [[ ! -x "$VENV_DIR/bin/python" ]]; then
   log "creating venv $VENV_DIR"
   python3 -m venv "$VENV_DIR"
 fi
-pip_missing=()
-for p in "${PIP_PACKAGES[@]}"; do
-  "$VENV_DIR/bin/python" -m pip show -q "$p" >/dev/null 2>&1 || pip_missing+=("$p")
-done
+# One interpreter start instead of a `pip show` per package.
+read -r -a pip_missing < <("$VENV_DIR/bin/python" - "${PIP_PACKAGES[@]}" <<'PY'
+import importlib.metadata as md, sys
+missing = []
+for name in sys.argv[1:]:
+    try:
+        md.distribution(name)
+    except md.PackageNotFoundError:
+        missing.append(name)
+print(" ".join(missing))
+PY
+)
 if ((${#pip_missing[@]})); then
   log "pip installing: ${pip_missing[*]}"
   "$VENV_DIR/bin/python" -m pip install -q --disable-pip-version-check "${pip_missing[@]}"
@@ -67,9 +76,13 @@ if [[ -x "$LOCAL_DIR/bin/grpcurl" ]]; then
 elif [[ -n "$GO" ]]; then
   log "installing grpcurl $GRPCURL_VERSION into $LOCAL_DIR/bin"
   mkdir -p "$LOCAL_DIR/bin"
-  GOBIN="$LOCAL_DIR/bin" GOFLAGS=-buildvcs=false \
+  # Output goes to a log: `go install` lists every module it downloads.
+  if ! GOBIN="$LOCAL_DIR/bin" GOFLAGS=-buildvcs=false \
     "$GO" install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$GRPCURL_VERSION" \
-    || log "WARNING: grpcurl install failed (optional, continuing)"
+    >"$LOCAL_DIR/grpcurl-install.log" 2>&1; then
+    tail -n 20 "$LOCAL_DIR/grpcurl-install.log" >&2
+    log "WARNING: grpcurl install failed (optional, continuing)"
+  fi
 else
   log "grpcurl: skipped (no go toolchain)"
 fi

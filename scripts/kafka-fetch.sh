@@ -25,8 +25,14 @@ rm -rf "$tmp"
 mkdir -p "$tmp"
 # Copy into a temp dir and swap, so an interrupted fetch never leaves a
 # half-filled libs/ that looks complete.
-mvn -q -B -f "$POM" -Dkafka.version="$KAFKA_VERSION" \
-  dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp"
+# Output to a log (Debian's maven prints stray ANSI codes even with -q -B);
+# shown only on failure.
+mvnlog="$KAFKA_HOME/fetch.log"
+if ! mvn -q -B -f "$POM" -Dkafka.version="$KAFKA_VERSION" \
+  dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" >"$mvnlog" 2>&1; then
+  tail -n 30 "$mvnlog" >&2
+  die "maven could not fetch Kafka $KAFKA_VERSION (full log: $mvnlog)"
+fi
 compgen -G "$tmp/kafka_2.13-$KAFKA_VERSION.jar" >/dev/null || die "maven did not produce kafka_2.13-$KAFKA_VERSION.jar"
 rm -rf "$LIBS"
 mv "$tmp" "$LIBS"

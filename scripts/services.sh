@@ -32,7 +32,9 @@ start_one() {  # name, listen address
     return 0
   fi
   [[ -x "$BIN_DIR/$name" ]] || die "$BIN_DIR/$name not built (run make build)"
-  nohup "$BIN_DIR/$name" >>"$LOGS/$name.log" 2>&1 &
+  # A fresh log per start, so check-logs judges only this run.
+  [[ -f "$LOGS/$name.log" ]] && mv -f "$LOGS/$name.log" "$LOGS/$name.log.1"
+  nohup "$BIN_DIR/$name" >"$LOGS/$name.log" 2>&1 &
   echo $! >"$pidfile"
   local host="${addr%:*}" port="${addr##*:}" i
   for ((i = 0; i < 150; i++)); do
@@ -64,9 +66,22 @@ stop() {
   done
 }
 
+# Fails when a service log holds a sanitizer report (ASan/UBSan/LSan builds
+# report there, not in any test's output).
+check_logs() {
+  local bad
+  bad="$(grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$LOGS"/broadsheet-*.log 2>/dev/null || true)"
+  if [[ -n "$bad" ]]; then
+    grep -hE -A20 'ERROR: (Address|Leak)Sanitizer|runtime error:' $bad >&2
+    die "sanitizer reports in: $bad"
+  fi
+  log "service logs hold no sanitizer report"
+}
+
 case "${1:-}" in
   start) start ;;
+  check-logs) check_logs ;;
   stop) stop ;;
   restart) stop; start ;;
-  *) echo "usage: $0 start|stop|restart" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|check-logs" >&2; exit 2 ;;
 esac

@@ -58,7 +58,7 @@ DATABASE_URL="postgresql://$PG_APP_ROLE@$PGHOST:$PGPORT/$PGDATABASE"
 pids_by_cmdline() {
   local p cmd
   for p in /proc/[0-9]*; do
-    cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" || continue
+    cmd="$(tr '\0' ' ' 2>/dev/null <"$p/cmdline")" 2>/dev/null || continue
     [[ "$cmd" == *"$1"* && "${p#/proc/}" != "$$" && "${p#/proc/}" != "$BASHPID" ]] && echo "${p#/proc/}"
   done
   return 0
@@ -180,16 +180,26 @@ kafka_start() {
 
   log "starting Kafka $KAFKA_VERSION on $KAFKA_BROKERS"
   rm -f "$KAFKA_PID"
+  # 9>&-: do not leak the stack.sh lock fd, or the broker would hold the lock
+  # for its whole life and block the next up/down.
   # setsid: own session, so Ctrl-C or a CI job's process-group kill of this
   # script does not take the broker down; the inner shell writes its own pid
   # and execs java, so the pid file holds the JVM's pid.
-  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS is a list of flags
+  # shellcheck disable=SC2086,SC2016  # heap opts are a list; $$ is for the inner shell
   setsid nohup bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$KAFKA_PID" \
     "$(java_bin)" $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
     -Dkafka.logs.dir="$KAFKA_STATE/logs" -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
     -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$KAFKA_PROPS" \
-    >>"$KAFKA_OUT" 2>&1 </dev/null &
+    >>"$KAFKA_OUT" 2>&1 </dev/null 9>&- &
+  # The inner shell writes the pid file asynchronously; wait for it so the
+  # readiness loop does not mistake "not written yet" for "exited".
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ -s "$KAFKA_PID" ]] && return 0
+    sleep 0.1
+  done
+  kafka_fail "Kafka launcher did not write $KAFKA_PID"
 }
 
 kafka_wait_ready() {
@@ -220,15 +230,21 @@ kafka_topics() {
   done
 }
 
-kafka_stop() {
+# A broker started from our config path whose pid file is gone (state dir
+# wiped or pid file deleted while it ran).
+kafka_stop_orphans() {
   local pid
+  for pid in $(pids_by_cmdline "kafka.Kafka $KAFKA_PROPS"); do
+    log "found a Kafka (pid $pid) from $KAFKA_PROPS without a pid file"
+    stop_pid kafka "$pid" "$KAFKA_STOP_TIMEOUT"
+  done
+}
+
+kafka_stop() {
   if kafka_running; then
     stop_pid kafka "$(cat "$KAFKA_PID")" "$KAFKA_STOP_TIMEOUT"
   fi
-  # Also catch a broker whose pid file was lost (matches our config path).
-  for pid in $(pids_by_cmdline "kafka.Kafka $KAFKA_PROPS"); do
-    stop_pid kafka "$pid" "$KAFKA_STOP_TIMEOUT"
-  done
+  kafka_stop_orphans
   rm -f "$KAFKA_PID"
 }
 
@@ -305,7 +321,8 @@ pg_start() {
   fi
   pg_free_port
   log "starting PostgreSQL on $PGHOST:$PGPORT"
-  (cd "$PG_STATE" && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null) \
+  # 9>&-: keep the stack.sh lock fd out of the long-lived postmaster.
+  (cd "$PG_STATE" && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null 9>&-) \
     || { tail -n 30 "$PG_LOG" >&2; die "PostgreSQL failed to start (log: $PG_LOG)"; }
 }
 
@@ -332,12 +349,21 @@ pg_stop() {
     log "stopping PostgreSQL (pid $(head -n1 "$PG_DATA/postmaster.pid"))"
     # fast = roll back open transactions and shut down cleanly.
     (cd "$PG_STATE" && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t "$PG_STOP_TIMEOUT" stop >/dev/null) \
-      || { pg_running && stop_pid postgres "$(head -n1 "$PG_DATA/postmaster.pid")" 10; }
+      || { pg_running && stop_pid postgres "$(head -n1 "$PG_DATA/postmaster.pid")" 10 INT; }
   fi
-  # A postmaster whose data dir (and pid file) was deleted underneath it.
+  pg_stop_orphans
+}
+
+# A postmaster whose data dir (and pid file) was deleted underneath it. Must
+# be gone before initdb recreates the same path: on shutdown it would write
+# its own pg_control into the new cluster and make it unstartable.
+# SIGINT = "fast" shutdown (does not wait for clients to disconnect).
+pg_stop_orphans() {
   local pid
   for pid in $(pids_by_cmdline "bin/postgres -D $PG_DATA"); do
-    stop_pid postgres "$pid" "$PG_STOP_TIMEOUT"
+    pg_running && [[ "$pid" == "$(head -n1 "$PG_DATA/postmaster.pid")" ]] && continue
+    log "found a postmaster (pid $pid) for $PG_DATA without a valid pid file"
+    stop_pid postgres "$pid" "$PG_STOP_TIMEOUT" INT
   done
   return 0
 }
@@ -363,12 +389,15 @@ export KAFKA_BROKERS=$KAFKA_BROKERS
 export DATABASE_URL=$DATABASE_URL
 export BROADSHEET_KAFKA_BROKERS=$KAFKA_BROKERS
 export BROADSHEET_DATABASE_URL=$DATABASE_URL
-export BROADSHEET_READER_DATABASE_URL=postgresql://$PG_READER_ROLE@$PGHOST:$PGPORT/$PGDATABASE
+export BROADSHEET_QUERY_DATABASE_URL=postgresql://$PG_READER_ROLE@$PGHOST:$PGPORT/$PGDATABASE
 export BROADSHEET_STATE_DIR=$STATE_DIR
 EOF
 }
 
 cmd_up() {
+  # Leftovers of a state dir that was deleted while the stack ran.
+  kafka_running || kafka_stop_orphans
+  pg_running || pg_stop_orphans
   mkdir -p "$STATE_DIR" "$SERVICE_PIDS"
   # PostgreSQL first: it starts in ~1 s, Kafka's JVM takes longer.
   pg_start
@@ -432,7 +461,10 @@ main() {
       # Serialise concurrent invocations (two CI steps, two terminals).
       mkdir -p "$(dirname "$STATE_DIR")"
       exec 9>"$(dirname "$STATE_DIR")/.stack.lock"
-      flock -w 300 9 || die "another stack.sh holds the lock"
+      if ! flock -n 9; then
+        log "waiting for another stack.sh up/down/reset to finish"
+        flock -w 300 9 || die "another stack.sh still holds $(dirname "$STATE_DIR")/.stack.lock after 300s"
+      fi
       "cmd_$cmd"
       ;;
     status) cmd_status ;;

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # variables are used by the scripts that source this
 # Shared helpers for scripts/*.sh. Source it; it sets ROOT and a few defaults.
 # Every value can be overridden from the environment so CI can move ports/dirs.
 
@@ -28,15 +29,17 @@ pid_alive() {
   pid="$(head -n1 "$f" | tr -dc '0-9')"
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
   [[ -z "$want" ]] && return 0
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$want"
+  local cmd
+  cmd="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" 2>/dev/null || return 1
+  [[ "$cmd" == *"$want"* ]]
 }
 
-# stop_pid NAME PID [TIMEOUT]: SIGTERM, wait, then SIGKILL.
+# stop_pid NAME PID [TIMEOUT] [SIGNAL]: SIGNAL (default TERM), wait, then SIGKILL.
 stop_pid() {
-  local name="$1" pid="$2" timeout="${3:-30}" i
+  local name="$1" pid="$2" timeout="${3:-30}" sig="${4:-TERM}" i
   kill -0 "$pid" 2>/dev/null || return 0
   log "stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"$sig" "$pid" 2>/dev/null || true
   for ((i = 0; i < timeout * 5; i++)); do
     kill -0 "$pid" 2>/dev/null || return 0
     sleep 0.2

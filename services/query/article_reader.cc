@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -123,7 +125,10 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const std::string& query, int p
       v1::SearchHit hit;
       FillArticle(row, hit.mutable_article());
       hit.set_score(row[kArticleColumnCount].as<double>());
-      hit.set_snippet(row[kArticleColumnCount + 1].c_str());
+      // Paragraphs are newline-joined in storage; a snippet reads as one line.
+      std::string snippet = row[kArticleColumnCount + 1].c_str();
+      std::replace(snippet.begin(), snippet.end(), '\n', ' ');
+      hit.set_snippet(std::move(snippet));
       page.hits.push_back(std::move(hit));
     }
     if (static_cast<int>(rows.size()) > page_size) {

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,7 +77,8 @@ constexpr double kStopwordsHigh = 0.32;
 constexpr int kMaxGap = 4;             // non-content blocks tolerated inside a body
 constexpr uint32_t kMaxBioChars = 400;
 constexpr uint32_t kMinArticleTokens = 30;
-constexpr size_t kLanguageSample = 2048;
+constexpr size_t kLanguageSample = 1024;
+constexpr uint32_t kProseChars = 250;
 
 // Bullet mark at the start of `s` (already trimmed): returns its byte length
 // and level, or 0.
@@ -294,7 +293,11 @@ void PageWork::ApplyRules() {
         continue;
       }
     }
-    if (b.len <= max_chars) {
+    // Long multi-sentence blocks are body text: skipping the rules there
+    // keeps the regex work (the hot path) to the short blocks that carry
+    // boilerplate, credits and author lines.
+    const bool prose = b.len > kProseChars && b.sentences >= 2;
+    if (b.len <= max_chars && !prose) {
       if (auto m = profile_.Match(s)) {
         b.rule = m->rule;
         b.name = StripPostNominals(m->name);
@@ -690,11 +693,6 @@ ParseResult PageWork::Run() {
   if (std::none_of(blocks_.begin(), blocks_.end(), [](const Block& b) { return b.good; })) {
     Classify(/*use_stopwords=*/false);
     ApplyContext();
-  }
-  if (std::getenv("BS_DEBUG")) {
-    for (const Block& b : blocks_) {
-      std::fprintf(stderr, "kind=%d cls=%d good=%d bullet=%d ind=%d tok=%u st=%u/%u sent=%u | %.70s\n", (int)b.kind, (int)b.cls, b.good, b.bullet, b.indented, b.tokens, b.stops, b.words, b.sentences, std::string(Text(b)).c_str());
-    }
   }
   // Image markers split the page; credits right before a marker belong to the
   // article after it.

@@ -245,6 +245,14 @@ TEST_F(PageParserTest, ManyShortLinesAreLinear) {
   EXPECT_LT(Seconds([&] { (void)parser_.Parse(text); }), 3.0);
 }
 
+TEST_F(PageParserTest, FuzzRegressions) {
+  // A line holding only an en dash once read past the end of the line.
+  (void)parser_.Parse("Title\n\xE2\x80\x93");
+  (void)parser_.Parse("\xE2\x80\x93");
+  (void)parser_.Parse("o");
+  (void)parser_.Parse("- ");
+}
+
 TEST_F(PageParserTest, RandomBytesNeverCrash) {
   std::mt19937_64 rng(42);
   for (int round = 0; round < 200; ++round) {

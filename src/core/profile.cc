@@ -24,6 +24,7 @@ constexpr const char* kKindKeys[] = {"image_markers", "boilerplate", "credits",
 struct RawRule {
   std::string name;
   std::string pattern;
+  size_t max_chars = SIZE_MAX;
 };
 
 // A profile file as read, before merging and compiling.
@@ -130,6 +131,13 @@ absl::StatusOr<RawProfile> ReadRaw(const ProfileSource& src) {
         r.name = e.contains("rule") && e.at("rule").is_string()
                      ? e.at("rule").get<std::string>()
                      : absl::StrCat(kKindKeys[k], "[", index, "]");
+        if (e.contains("max_chars")) {
+          if (!e.at("max_chars").is_number_unsigned()) {
+            return Bad(src.origin, absl::StrCat("rule \"", r.name, "\": max_chars must be a ",
+                                                "positive integer"));
+          }
+          r.max_chars = e.at("max_chars").get<size_t>();
+        }
       } else {
         return Bad(src.origin, absl::StrCat("\"", kKindKeys[k], "\"[", index,
                                             "] must be a string or {\"rule\", \"pattern\"}"));
@@ -153,10 +161,12 @@ RawProfile Merge(const RawProfile& site, const RawProfile& generic) {
   return m;
 }
 
+constexpr size_t kShortTierChars = 250;
+
 RE2::Options RuleOptions() {
   RE2::Options o;
   o.set_log_errors(false);
-  o.set_max_mem(16 << 20);
+  o.set_max_mem(256 << 20);
   return o;
 }
 
@@ -165,6 +175,7 @@ RE2::Options RuleOptions() {
 struct CompiledRule {
   RuleKind kind;
   std::string name;
+  size_t max_chars = SIZE_MAX;
   std::unique_ptr<RE2> re;
   int g_name = -1, g_caption = -1, g_credit = -1;
 };
@@ -176,7 +187,15 @@ struct Profile::Impl {
   StandfirstMode standfirst = StandfirstMode::kAuto;
   size_t max_rule_chars = 600;
   std::vector<CompiledRule> rules;
-  std::unique_ptr<RE2::Set> set;
+  // Rules are split by the longest block they apply to, so that long body
+  // paragraphs only meet the few rules that can match them: a smaller RE2::Set
+  // keeps the DFA small and fast.
+  struct Tier {
+    std::unique_ptr<RE2::Set> set;
+    std::vector<int> rule_index;  // set index -> rules index
+    size_t max_chars = 0;         // longest block any rule in the tier takes
+  };
+  Tier tiers[2];
   std::unique_ptr<RE2> site_header;
   int g_site_name = -1, g_site_tagline = -1;
   std::vector<std::unique_ptr<RE2>> detect;
@@ -206,12 +225,13 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
   if (raw.standfirst) impl->standfirst = *raw.standfirst;
   if (raw.max_rule_chars) impl->max_rule_chars = *raw.max_rule_chars;
   const RE2::Options opts = RuleOptions();
-  impl->set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
+  for (auto& tier : impl->tiers) tier.set = std::make_unique<RE2::Set>(opts, RE2::UNANCHORED);
   for (int k = 0; k < 6; ++k) {
     for (const RawRule& r : raw.rules[k]) {
       CompiledRule c;
       c.kind = kKindOrder[k];
       c.name = r.name;
+      c.max_chars = r.max_chars;
       c.re = std::make_unique<RE2>(r.pattern, opts);
       if (!c.re->ok()) {
         return Bad(raw.origin, absl::StrCat(kKindKeys[k], " rule \"", r.name,
@@ -226,14 +246,22 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
       if (c.kind == RuleKind::kCredit && c.g_credit < 0) {
         return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\" needs a (?P<credit>...) group"));
       }
+      c.max_chars = std::min(c.max_chars, impl->max_rule_chars);
+      Tier& tier = impl->tiers[c.max_chars <= kShortTierChars ? 0 : 1];
       std::string err;
-      if (impl->set->Add(r.pattern, &err) < 0) {
+      if (tier.set->Add(r.pattern, &err) < 0) {
         return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\": ", err));
       }
+      tier.rule_index.push_back(static_cast<int>(impl->rules.size()));
+      tier.max_chars = std::max(tier.max_chars, c.max_chars);
       impl->rules.push_back(std::move(c));
     }
   }
-  if (!impl->set->Compile()) return Bad(raw.origin, "rules too large to compile");
+  for (auto& tier : impl->tiers) {
+    if (!tier.rule_index.empty() && !tier.set->Compile()) {
+      return Bad(raw.origin, "rules too large to compile");
+    }
+  }
   if (raw.site_header && !raw.site_header->empty()) {
     impl->site_header = std::make_unique<RE2>(*raw.site_header, opts);
     if (!impl->site_header->ok()) {
@@ -273,11 +301,25 @@ size_t Profile::max_rule_chars() const { return impl_->max_rule_chars; }
 const Site& Profile::site() const { return impl_->site; }
 
 std::optional<RuleMatch> Profile::Match(std::string_view block) const {
-  if (impl_->rules.empty()) return std::nullopt;
-  thread_local std::vector<int> hits;
+  thread_local std::vector<int> hits, tier_hits;
   hits.clear();
-  if (!impl_->set->Match(Piece(block), &hits) || hits.empty()) return std::nullopt;
-  const CompiledRule& r = impl_->rules[*std::min_element(hits.begin(), hits.end())];
+  for (const auto& tier : impl_->tiers) {
+    if (tier.rule_index.empty() || block.size() > tier.max_chars) continue;
+    tier_hits.clear();
+    if (!tier.set->Match(Piece(block), &tier_hits)) continue;
+    for (int h : tier_hits) hits.push_back(tier.rule_index[h]);
+  }
+  if (hits.empty()) return std::nullopt;
+  std::sort(hits.begin(), hits.end());
+  const CompiledRule* best = nullptr;
+  for (int h : hits) {
+    if (block.size() <= impl_->rules[h].max_chars) {
+      best = &impl_->rules[h];
+      break;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  const CompiledRule& r = *best;
   RuleMatch m{r.kind, r.name, {}, {}, {}};
   if (r.g_name < 0 && r.g_caption < 0 && r.g_credit < 0) return m;
   re2::StringPiece groups[8];

@@ -21,6 +21,8 @@
 //   "stopwords":     words for the text-density classifier
 //   "standfirst":    "auto" | "always" | "never"
 //   "max_rule_chars": blocks longer than this skip the regex rules
+// A rule object may also carry "max_chars": the rule only applies to blocks of
+// at most that many bytes (cheaper for RE2 than counted repetition).
 // Patterns are RE2 syntax, matched against one whitespace-folded block
 // (unanchored: use ^ and $). RE2 runs in linear time, so user-supplied rules
 // cannot make parsing quadratic.

@@ -46,6 +46,7 @@ size_t FindInvalidUtf8(std::string_view s) {
 }
 
 size_t SpaceLen(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
   const auto c = static_cast<unsigned char>(s[i]);
   if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
   if (c < 0xC2) return 0;

@@ -17,7 +17,8 @@ inline constexpr size_t kNpos = std::string_view::npos;
 // kNpos when `s` is valid.
 size_t FindInvalidUtf8(std::string_view s);
 
-// Byte length of the whitespace character starting at s[i], or 0. Covers
+// Byte length of the whitespace character starting at s[i], or 0 (also when
+// i is past the end). Covers
 // ASCII whitespace, NBSP, the U+2000 block spaces, zero-width space, narrow
 // NBSP, U+205F, U+3000 and the BOM (crawls leave all of these in text).
 size_t SpaceLen(std::string_view s, size_t i);

@@ -24,7 +24,7 @@ TEST(TextUtilTest, FoldsAllWhitespaceIncludingNbsp) {
 
 TEST(TextUtilTest, IdentityFormFoldsQuotesDashesAndCase) {
   std::string out;
-  AppendIdentityForm("It\xE2\x80\x99s \xE2\x80\x9CFine\xE2\x80\x9D \xE2\x80\x93 OK\xE2\x80\xA6", &out);
+  AppendIdentityForm("It\xE2\x80\x99s \xE2\x80\x9C" "Fine\xE2\x80\x9D \xE2\x80\x93 OK\xE2\x80\xA6", &out);
   EXPECT_EQ(out, "it's \"fine\" - ok...");
 }
 
