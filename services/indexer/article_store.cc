@@ -34,28 +34,117 @@ CREATE TEMP TABLE IF NOT EXISTS staging_articles (
 CREATE TEMP TABLE IF NOT EXISTS staging_sources (
   article_id text, page_id text, url text, site text, fetched_at text
 ) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS new_articles (
+  id text, author_id bigint, site_id bigint, indexed_at timestamptz
+) ON COMMIT DELETE ROWS;
+)sql";
+
+// Authors and sites first, in name order so that two indexers inserting the
+// same names cannot deadlock. DO NOTHING takes no lock on existing rows.
+constexpr char kInsertAuthors[] = R"sql(
+INSERT INTO authors (name, bio)
+SELECT DISTINCT ON (author_name) author_name, author_bio FROM staging_articles
+WHERE author_name <> '' ORDER BY author_name, author_bio DESC
+ON CONFLICT (name) DO NOTHING
+)sql";
+
+constexpr char kInsertSites[] = R"sql(
+INSERT INTO sites (name, tagline)
+SELECT DISTINCT ON (site_name) site_name, site_tagline FROM staging_articles
+WHERE site_name <> '' ORDER BY site_name, site_tagline DESC
+ON CONFLICT (name) DO NOTHING
 )sql";
 
 // The tsvector is computed only for articles not stored yet, so replays cost
-// a primary-key probe per article rather than a re-index.
-constexpr char kUpsertArticles[] = R"sql(
-INSERT INTO articles (id, title, standfirst, body, author_name, author_bio, image_caption,
-                      image_credit, site_name, site_tagline, url, language, word_count,
-                      fingerprint, published_at, fetched_at, tsv)
-SELECT DISTINCT ON (s.id) s.id, s.title, s.standfirst, s.body, s.author_name, s.author_bio,
-       s.image_caption, s.image_credit, s.site_name, s.site_tagline, s.url, s.language,
-       s.word_count, s.fingerprint, NULLIF(s.published_at, '')::timestamptz,
-       NULLIF(s.fetched_at, '')::timestamptz,
-       setweight(to_tsvector('english', s.title), 'A') ||
-       setweight(to_tsvector('english', s.standfirst), 'B') ||
-       setweight(to_tsvector('english', s.body), 'D')
-FROM staging_articles s
-WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.id)
-ORDER BY s.id
-ON CONFLICT (id) DO NOTHING
+// a primary-key probe per article rather than a re-index. Rows are inserted
+// in id order (no deadlock between indexers racing on the same ids), and the
+// ones really inserted are remembered in new_articles: only they count.
+constexpr char kInsertArticles[] = R"sql(
+WITH inserted AS (
+  INSERT INTO articles (id, title, standfirst, body, author_name, author_bio, image_caption,
+                        image_credit, site_name, site_tagline, url, language, word_count,
+                        fingerprint, published_at, fetched_at, author_id, site_id, canonical_id,
+                        tsv)
+  SELECT DISTINCT ON (s.id) s.id, s.title, s.standfirst, s.body, s.author_name, s.author_bio,
+         s.image_caption, s.image_credit, s.site_name, s.site_tagline, s.url, s.language,
+         s.word_count, s.fingerprint, NULLIF(s.published_at, '')::timestamptz,
+         NULLIF(s.fetched_at, '')::timestamptz, au.id, si.id, s.id,
+         setweight(to_tsvector('english', s.title), 'A') ||
+         setweight(to_tsvector('english', s.standfirst), 'B') ||
+         setweight(to_tsvector('english', s.body), 'D')
+  FROM staging_articles s
+  LEFT JOIN authors au ON au.name = s.author_name AND s.author_name <> ''
+  LEFT JOIN sites si ON si.name = s.site_name AND s.site_name <> ''
+  WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.id)
+  ORDER BY s.id
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, author_id, site_id, indexed_at)
+INSERT INTO new_articles SELECT id, author_id, site_id, indexed_at FROM inserted
 )sql";
 
-constexpr char kUpsertSources[] = R"sql(
+// What follows reads rows other indexers may be writing: the advisory lock
+// serialises this tail of the transaction across indexers, so a near-duplicate
+// committed by another indexer is visible here (READ COMMITTED sees what
+// committed before each statement) and counters are updated in one order.
+constexpr char kLinkLock[] = "SELECT pg_advisory_xact_lock(7021985530061504116)";
+
+constexpr char kCountAuthors[] = R"sql(
+UPDATE authors au
+SET article_count = au.article_count + n.added,
+    latest_article_id = CASE WHEN au.latest_indexed_at IS NULL OR n.latest_at >= au.latest_indexed_at
+                             THEN n.latest_id ELSE au.latest_article_id END,
+    latest_indexed_at = GREATEST(au.latest_indexed_at, n.latest_at),
+    bio = CASE WHEN au.bio = '' THEN n.bio ELSE au.bio END
+FROM (SELECT DISTINCT ON (na.author_id) na.author_id,
+             count(*) OVER (PARTITION BY na.author_id) AS added,
+             na.id AS latest_id, na.indexed_at AS latest_at, a.author_bio AS bio
+      FROM new_articles na JOIN articles a ON a.id = na.id
+      WHERE na.author_id IS NOT NULL
+      ORDER BY na.author_id, na.indexed_at DESC, na.id) n
+WHERE au.id = n.author_id
+)sql";
+
+constexpr char kCountSites[] = R"sql(
+UPDATE sites si SET article_count = si.article_count + n.added
+FROM (SELECT site_id, count(*) AS added FROM new_articles
+      WHERE site_id IS NOT NULL GROUP BY site_id) n
+WHERE si.id = n.site_id
+)sql";
+
+// Near-duplicates of the new articles: candidates share one of the four
+// 16-bit bands (each probe is an index lookup), then the exact Hamming
+// distance decides. Stored in both directions.
+constexpr char kLinkNearDuplicates[] = R"sql(
+WITH pairs AS (
+  SELECT DISTINCT na.id AS article_id, c.id AS duplicate_id,
+         bit_count((a.fingerprint # c.fingerprint)::bit(64))::smallint AS distance
+  FROM new_articles na
+  JOIN articles a ON a.id = na.id
+  JOIN articles c ON c.id <> a.id AND a.fingerprint <> 0 AND
+       (c.fp_band0 = a.fp_band0 OR c.fp_band1 = a.fp_band1 OR
+        c.fp_band2 = a.fp_band2 OR c.fp_band3 = a.fp_band3)
+  WHERE bit_count((a.fingerprint # c.fingerprint)::bit(64)) <= $1)
+INSERT INTO near_duplicates (article_id, duplicate_id, distance)
+SELECT article_id, duplicate_id, distance FROM pairs
+UNION
+SELECT duplicate_id, article_id, distance FROM pairs
+ON CONFLICT DO NOTHING
+)sql";
+
+// canonical_id = the smallest id among an article and its near-duplicates,
+// for the new articles and every article they were just linked to.
+constexpr char kUpdateCanonical[] = R"sql(
+WITH touched AS (
+  SELECT id FROM new_articles
+  UNION SELECT d.duplicate_id FROM near_duplicates d JOIN new_articles na ON na.id = d.article_id)
+UPDATE articles a
+SET canonical_id = LEAST(a.id, (SELECT min(d.duplicate_id) FROM near_duplicates d
+                                WHERE d.article_id = a.id))
+FROM touched t
+WHERE a.id = t.id
+)sql";
+
+constexpr char kInsertSources[] = R"sql(
 INSERT INTO source_pages (article_id, page_id, url, site, fetched_at)
 SELECT DISTINCT ON (article_id, page_id) article_id, page_id, url, site,
        NULLIF(fetched_at, '')::timestamptz
@@ -66,7 +155,8 @@ ON CONFLICT (article_id, page_id) DO NOTHING
 
 }  // namespace
 
-PgArticleStore::PgArticleStore(std::string database_url) : database_url_(std::move(database_url)) {}
+PgArticleStore::PgArticleStore(std::string database_url, int max_near_duplicate_distance)
+    : database_url_(std::move(database_url)), max_distance_(max_near_duplicate_distance) {}
 PgArticleStore::~PgArticleStore() = default;
 
 absl::Status PgArticleStore::Connect() {
@@ -114,14 +204,22 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
       }
       copy.complete();
     }
-    pqxx::result inserted = txn.exec(kUpsertArticles);
-    pqxx::result linked = txn.exec(kUpsertSources);
+    txn.exec(kInsertAuthors);
+    txn.exec(kInsertSites);
+    pqxx::result inserted = txn.exec(kInsertArticles);
+    pqxx::result linked = txn.exec(kInsertSources);
+    txn.exec(kLinkLock);
+    txn.exec(kCountAuthors);
+    txn.exec(kCountSites);
+    pqxx::result near = txn.exec_params(kLinkNearDuplicates, max_distance_);
+    if (inserted.affected_rows() > 0) txn.exec(kUpdateCanonical);
     // Wakes watchers (query service WatchArticles) once this commits.
     txn.exec("NOTIFY broadsheet_articles");
     txn.commit();
     if (stats != nullptr) {
       stats->new_articles = static_cast<int>(inserted.affected_rows());
       stats->new_sources = static_cast<int>(linked.affected_rows());
+      stats->near_duplicate_links = static_cast<int>(near.affected_rows() / 2);
     }
     return absl::OkStatus();
   } catch (const pqxx::broken_connection& e) {

@@ -23,6 +23,7 @@ namespace broadsheet {
 struct WriteStats {
   int new_articles = 0;
   int new_sources = 0;
+  int near_duplicate_links = 0;  // pairs newly linked as near-duplicates
 };
 
 class ArticleStore {
@@ -33,7 +34,9 @@ class ArticleStore {
 
 class PgArticleStore final : public ArticleStore {
  public:
-  explicit PgArticleStore(std::string database_url);
+  // Articles whose fingerprints differ in at most `max_near_duplicate_distance`
+  // bits (0..3: the band index finds every pair up to 3) are linked.
+  PgArticleStore(std::string database_url, int max_near_duplicate_distance = 3);
   ~PgArticleStore() override;
 
   // UNAVAILABLE when the database cannot be reached (retry later);
@@ -44,6 +47,7 @@ class PgArticleStore final : public ArticleStore {
   absl::Status Connect();
 
   std::string database_url_;
+  int max_distance_;
   std::unique_ptr<pqxx::connection> conn_;
 };
 

@@ -72,7 +72,12 @@ int main(int argc, char** argv) {
     LogError("cannot start gRPC server", {{"error", server.status().ToString()}});
     return 1;
   }
-  PgArticleStore store(settings.database_url);
+  int max_distance = static_cast<int>(EnvIntOr("BROADSHEET_NEAR_DUPLICATE_DISTANCE", 3));
+  if (max_distance < 0 || max_distance > 3) {
+    LogError("BROADSHEET_NEAR_DUPLICATE_DISTANCE must be 0..3 (four 16-bit bands find up to 3)");
+    return 1;
+  }
+  PgArticleStore store(settings.database_url, max_distance);
   Indexer indexer(&store, producer->get(), settings.dlq_topic);
   const size_t batch_size = static_cast<size_t>(EnvIntOr("BROADSHEET_INDEXER_BATCH", 1000));
   const auto batch_wait = std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_BATCH_MS", 200));

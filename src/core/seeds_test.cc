@@ -29,10 +29,11 @@ std::string ReadFile(const std::filesystem::path& p) {
 }
 
 // Whitespace (NBSP included) folded, as the seed checker compares.
-std::string Norm(std::string s) {
-  for (size_t i; (i = s.find("\xC2\xA0")) != std::string::npos;) s.replace(i, 2, " ");
+std::string Norm(const std::string& s) {
   std::string out;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0') c = ' ', ++i;  // NBSP
     if (std::isspace(static_cast<unsigned char>(c))) {
       if (!out.empty() && out.back() != ' ') out.push_back(' ');
     } else {
