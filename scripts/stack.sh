@@ -7,6 +7,7 @@
 #   scripts/stack.sh status  show what runs (exit 0 only if Kafka and PG are up)
 #   scripts/stack.sh reset   down + delete the state dir
 #   scripts/stack.sh env     print `export ...` lines for the C++ services/tests
+#   scripts/stack.sh pg-stop / pg-start   take PostgreSQL away and back (tests)
 #
 # Needs scripts/deps.sh to have run (JDK, jars in .local/kafka, postgresql-15).
 set -euo pipefail
@@ -469,6 +470,9 @@ main() {
       ;;
     status) cmd_status ;;
     env) print_env ;;
+    # Used by the indexer resilience tests to take the database away and back.
+    pg-stop) pg_stop ;;
+    pg-start) pg_start ;;
     *) usage ;;
   esac
 }

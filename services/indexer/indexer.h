@@ -23,6 +23,7 @@ namespace broadsheet {
 struct BatchResult {
   int articles = 0;       // decoded and written (new or already stored)
   int new_articles = 0;   // not stored before this batch
+  int near_duplicate_links = 0;
   int dead_letters = 0;
 };
 

@@ -2,8 +2,10 @@
 // writes batches into PostgreSQL, committing offsets only after the database
 // transaction commits. Wiring only; the work is in Indexer.
 //
-//   broadsheet-indexer                 run
-//   broadsheet-indexer --migrate-only  apply database migrations and exit
+//   broadsheet-indexer                           run
+//   broadsheet-indexer --migrate-only            apply database migrations and exit
+//   broadsheet-indexer --reset-offsets earliest  replay every partition it is
+//                                                assigned from the start (idempotent)
 #include <atomic>
 #include <csignal>
 #include <cstring>
@@ -14,6 +16,7 @@
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "indexer/indexer.h"
 #include "indexer/migrator.h"
 
@@ -25,13 +28,28 @@ std::atomic<bool> g_stop{false};
 
 void OnSignal(int) { g_stop = true; }
 
+constexpr char kUsage[] =
+    "usage: broadsheet-indexer [--migrate-only | --reset-offsets earliest]\n";
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool migrate_only = argc > 1 && std::strcmp(argv[1], "--migrate-only") == 0;
+  bool migrate_only = false;
+  bool reset_to_earliest = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--migrate-only") == 0) {
+      migrate_only = true;
+    } else if (std::strcmp(argv[i], "--reset-offsets") == 0 && i + 1 < argc &&
+               std::strcmp(argv[i + 1], "earliest") == 0) {
+      reset_to_earliest = true;
+      ++i;
+    } else {
+      std::fputs(kUsage, stderr);
+      return 2;
+    }
+  }
   CommonSettings settings = LoadCommonSettings();
-  std::string migrations =
-      EnvOr("BROADSHEET_MIGRATIONS_DIR", BROADSHEET_DEFAULT_MIGRATIONS_DIR);
+  std::string migrations = EnvOr("BROADSHEET_MIGRATIONS_DIR", BROADSHEET_DEFAULT_MIGRATIONS_DIR);
 
   // The database may still be starting: retry migrations for a while.
   absl::StatusOr<int> applied = absl::UnavailableError("not tried");
@@ -50,6 +68,27 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, OnSignal);
   std::signal(SIGINT, OnSignal);
 
+  auto metrics = MetricsServer::Start(EnvOr("BROADSHEET_INDEXER_METRICS_LISTEN", "127.0.0.1:9465"));
+  if (!metrics.ok()) {
+    LogError("cannot serve metrics", {{"error", metrics.status().ToString()}});
+    return 1;
+  }
+  MetricsServer& m = **metrics;
+  auto& consumed = m.Counter("broadsheet_indexer_records_consumed_total", "Records read from Kafka");
+  auto& written = m.Counter("broadsheet_indexer_articles_written_total", "Articles newly stored");
+  auto& duplicates = m.Counter("broadsheet_indexer_articles_duplicate_total",
+                               "Articles already stored (same id from another page or a replay)");
+  auto& near = m.Counter("broadsheet_indexer_near_duplicate_links_total",
+                         "Near-duplicate pairs linked");
+  auto& dead = m.Counter("broadsheet_indexer_dead_letters_total", "Records sent to the DLQ");
+  auto& retries = m.Counter("broadsheet_indexer_batch_retries_total",
+                            "Batch attempts that failed (database or broker unavailable)");
+  auto& batch_seconds = m.Seconds("broadsheet_indexer_batch_seconds", "Time to write one batch");
+  auto& lag_family = prometheus::BuildGauge()
+                         .Name("broadsheet_indexer_consumer_lag")
+                         .Help("Records behind the high watermark, per partition")
+                         .Register(m.registry());
+
   auto producer = KafkaProducer::Create(settings.kafka_brokers);
   if (!producer.ok()) {
     LogError("cannot create kafka producer", {{"error", producer.status().ToString()}});
@@ -59,6 +98,7 @@ int main(int argc, char** argv) {
   options.brokers = settings.kafka_brokers;
   options.group_id = EnvOr("BROADSHEET_INDEXER_GROUP", "broadsheet-indexer");
   options.topics = {settings.articles_topic};
+  options.reset_to_earliest = reset_to_earliest;
   auto consumer = KafkaConsumer::Create(options);
   if (!consumer.ok()) {
     LogError("cannot create kafka consumer", {{"error", consumer.status().ToString()}});
@@ -81,7 +121,10 @@ int main(int argc, char** argv) {
   Indexer indexer(&store, producer->get(), settings.dlq_topic);
   const size_t batch_size = static_cast<size_t>(EnvIntOr("BROADSHEET_INDEXER_BATCH", 1000));
   const auto batch_wait = std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_BATCH_MS", 200));
-  LogInfo("indexer started", {{"group", options.group_id}, {"topic", settings.articles_topic}});
+  LogInfo("indexer started", {{"group", options.group_id},
+                              {"topic", settings.articles_topic},
+                              {"batch", batch_size},
+                              {"replay", reset_to_earliest}});
 
   while (!g_stop.load()) {
     auto batch = (*consumer)->Poll(batch_size, batch_wait);
@@ -89,24 +132,43 @@ int main(int argc, char** argv) {
       LogError("consumer failed", {{"error", batch.status().ToString()}});
       return 1;
     }
+    for (const PartitionLag& lag : (*consumer)->Lag()) {
+      lag_family.Add({{"topic", lag.topic}, {"partition", std::to_string(lag.partition)}})
+          .Set(static_cast<double>(lag.lag));
+    }
     if (batch->empty()) continue;
+    auto started = std::chrono::steady_clock::now();
     BatchResult result;
     absl::Status status = indexer.Consume(*batch, &result);
     // A database or broker outage is not a bad record: keep the batch, back
-    // off, retry. Offsets stay uncommitted until it succeeds.
+    // off, retry. Offsets stay uncommitted until it succeeds. SIGTERM during
+    // the wait stops without committing; the batch is redelivered.
     for (int attempt = 1; !status.ok() && !g_stop.load(); ++attempt) {
+      retries.Increment();
       LogWarn("batch not written; retrying", {{"error", status.ToString()}, {"attempt", attempt}});
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 100 << std::min(attempt, 6))));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(std::min(5000, 100 << std::min(attempt, 6))));
       status = indexer.Consume(*batch, &result);
     }
-    if (!status.ok()) break;  // stopping; the batch will be redelivered
+    if (!status.ok()) break;
     if (absl::Status commit = (*consumer)->Commit(*batch); !commit.ok()) {
       LogWarn("offset commit failed; batch will be redelivered", {{"error", commit.ToString()}});
     }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    batch_seconds.Observe(seconds);
+    consumed.Increment(static_cast<double>(batch->size()));
+    written.Increment(result.new_articles);
+    duplicates.Increment(result.articles - result.new_articles);
+    near.Increment(result.near_duplicate_links);
+    dead.Increment(result.dead_letters);
     LogInfo("batch indexed", {{"records", batch->size()},
                               {"new_articles", result.new_articles},
-                              {"dead_letters", result.dead_letters}});
+                              {"near_duplicate_links", result.near_duplicate_links},
+                              {"dead_letters", result.dead_letters},
+                              {"seconds", seconds}});
   }
+  // Graceful: the batch in flight is done and committed; leave the group now
+  // so the others take over its partitions at once.
   (*consumer)->Close();
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   LogInfo("indexer stopped");

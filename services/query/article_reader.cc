@@ -3,14 +3,17 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace broadsheet {
 namespace {
 
-// Columns shared by search hits and GetArticle, in this order.
+// Columns shared by every statement that returns articles, in this order.
 constexpr char kArticleColumns[] =
     "a.id, a.title, a.standfirst, a.author_name, a.author_bio, a.image_caption, a.image_credit, "
     "a.site_name, a.site_tagline, a.url, a.language, a.word_count, a.fingerprint, "
@@ -18,38 +21,207 @@ constexpr char kArticleColumns[] =
     "extract(epoch from a.indexed_at)::float8";
 constexpr int kArticleColumnCount = 16;
 
+// An article's date for newest-first order (see migrations/100_query_search.sql).
+constexpr char kDate[] = "coalesce(a.published_at, a.fetched_at, a.indexed_at)";
+constexpr char kHost[] = "lower(substring(a.url from '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)'))";
+constexpr char kTsQuery[] = "websearch_to_tsquery('english', $1::text)";
+
+// The filter of an ArticleQuery over `articles a`, with the parameter
+// layout every search/list/watch statement shares:
+//   $1 text, $2 limit, $3 authors[], $4 sites[], $5/$6 published from/to,
+//   $7/$8 fetched from/to, $9 language, $10 include_duplicates.
+// An empty parameter disables its condition; the pool plans every
+// execution for its parameters (plan_cache_mode = force_custom_plan), so
+// disabled conditions fold away and never cost a scan.
+std::string FilterSql(bool with_text = true) {
+  return absl::StrCat(
+      with_text ? absl::StrCat("($1::text = '' OR a.tsv @@ ", kTsQuery, ") AND ") : "",
+      "(cardinality($3::text[]) = 0 OR lower(a.author_name) = ANY($3::text[]))",
+      " AND (cardinality($4::text[]) = 0 OR EXISTS (SELECT 1 FROM unnest($4::text[]) s(v) WHERE ",
+      "lower(a.site_name) = s.v OR ", kHost, " = s.v OR right(", kHost,
+      ", length(s.v) + 1) = '.' || s.v OR EXISTS (SELECT 1 FROM source_pages sp ",
+      "WHERE sp.article_id = a.id AND lower(sp.site) = s.v)))",
+      " AND ($5::text = '' OR a.published_at >= NULLIF($5::text, '')::timestamptz)",
+      " AND ($6::text = '' OR a.published_at < NULLIF($6::text, '')::timestamptz)",
+      " AND ($7::text = '' OR a.fetched_at >= NULLIF($7::text, '')::timestamptz)",
+      " AND ($8::text = '' OR a.fetched_at < NULLIF($8::text, '')::timestamptz)",
+      " AND ($9::text = '' OR a.language = $9::text)",
+      " AND ($10::boolean OR a.canonical_id IS NULL OR a.canonical_id = a.id)");
+}
+
 std::string HeadlineOptions() {
   return absl::StrCat("StartSel=\"", kHighlightStart, "\", StopSel=\"", kHighlightStop,
                       "\", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=\" … \"");
 }
 
-// Ranked hits of one page: the rank is computed once per matching row in the
-// inner query; the snippet only for the rows returned.
-std::string SearchSql(bool after) {
-  std::string keyset =
-      after ? "WHERE r.rank < $3::real OR (r.rank = $3::real AND r.id > $4)" : "";
+// Columns after the article's: the sort key as text, the snippet, the
+// number of collapsed near-duplicates.
+std::string HitExtras(const char* key) {
   return absl::StrCat(
-      "WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q), "
-      "hits AS (SELECT r.id, r.rank FROM ("
-      "  SELECT a.id, ts_rank_cd(a.tsv, q.q) AS rank FROM articles a, q WHERE a.tsv @@ q.q) r ",
-      keyset,
-      " ORDER BY r.rank DESC, r.id LIMIT $2) "
-      "SELECT ", kArticleColumns, ", h.rank::text, ts_headline('english', a.body, q.q, '",
-      HeadlineOptions(),
-      "') FROM hits h JOIN articles a ON a.id = h.id, q ORDER BY h.rank DESC, h.id");
+      ", ", key, "::text, CASE WHEN $1::text = '' OR NOT $11::boolean THEN left(a.body, 240) ",
+      "ELSE ts_headline('english', a.standfirst || E'\\n' || a.body, ", kTsQuery, ", '",
+      HeadlineOptions(), "') END, ",
+      "CASE WHEN $10::boolean THEN 0 ELSE (SELECT count(*) FROM articles d "
+      "WHERE d.canonical_id = a.id AND d.id <> a.id) END");
+}
+
+// Relevance: rank every match once (inner query), keyset-filter, take a
+// page; headlines only for the rows returned. $11 snippets?, $12/$13 cursor.
+std::string SearchRelevanceSql() {
+  return absl::StrCat(
+      "WITH hits AS (SELECT r.id, r.rank FROM (SELECT a.id, ts_rank_cd(a.tsv, ", kTsQuery,
+      ") AS rank FROM articles a WHERE ", FilterSql(),
+      ") r WHERE $12::text = '' OR r.rank < NULLIF($12::text, '')::real "
+      "OR (r.rank = NULLIF($12::text, '')::real AND r.id > $13::text) "
+      "ORDER BY r.rank DESC, r.id LIMIT $2) "
+      "SELECT ", kArticleColumns, HitExtras("h.rank"),
+      " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.rank DESC, h.id");
+}
+
+// Newest first along articles_newest_idx.
+std::string SearchNewestSql() {
+  return absl::StrCat(
+      "WITH hits AS (SELECT a.id, ", kDate, " AS d FROM articles a WHERE ", FilterSql(),
+      " AND ($12::text = '' OR (", kDate, ", a.id) < (NULLIF($12::text, '')::timestamptz, "
+      "$13::text)) ORDER BY ", kDate, " DESC, a.id DESC LIMIT $2) "
+      "SELECT ", kArticleColumns, HitExtras("h.d"),
+      " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.d DESC, h.id DESC");
+}
+
+// Total and facets from the first $2 text matches: `pass` says whether a
+// sampled match also passes the filters. Rows: ('n', '', sampled),
+// ('p', '', passing), ('e', '', planner estimate or -1), then up to 20
+// (kind, value, count) per facet among passing rows.
+std::string SearchSampleSql() {
+  auto f = [&](const char* kind, const char* col) {
+    return absl::StrCat("(SELECT '", kind, "'::text, ", col, ", count(*) FROM s WHERE pass AND ",
+                        col, " <> '' GROUP BY ", col, " ORDER BY 3 DESC, 2 LIMIT 20)");
+  };
+  return absl::StrCat(
+      "WITH s AS MATERIALIZED (SELECT a.author_name, a.site_name, a.language, (",
+      FilterSql(/*with_text=*/false),
+      ") AS pass FROM articles a WHERE $1::text = '' OR a.tsv @@ ", kTsQuery, " LIMIT $2) ",
+      "SELECT 'n'::text, ''::text, count(*) FROM s "
+      "UNION ALL SELECT 'p', '', count(*) FROM s WHERE pass "
+      "UNION ALL SELECT 'e', '', CASE WHEN (SELECT count(*) FROM s) < $2 THEN -1 "
+      "ELSE query_estimate_matches(", kTsQuery, ") END "
+      "UNION ALL ", f("a", "author_name"), " UNION ALL ", f("s", "site_name"),
+      " UNION ALL ", f("l", "language"));
+}
+
+// For each given word that matches no article, the closest vocabulary word.
+constexpr char kSpellSql[] =
+    "SELECT w.word, (SELECT v.word FROM query_vocabulary v WHERE v.word % w.word "
+    "AND v.word <> w.word ORDER BY similarity(v.word, w.word) DESC, v.ndoc DESC, v.word "
+    "LIMIT 1) FROM unnest($1::text[]) AS w(word) "
+    "WHERE numnode(plainto_tsquery('english', w.word)) > 0 AND NOT EXISTS "
+    "(SELECT 1 FROM articles a WHERE a.tsv @@ plainto_tsquery('english', w.word))";
+
+// Near-duplicates of the articles in $1: SimHash within 3 bits, found
+// through the four 16-bit bands (two such fingerprints share one).
+constexpr char kNearDuplicatesSql[] =
+    "SELECT x.id, a.id, bit_count((x.fingerprint # a.fingerprint)::bit(64))::int AS dist "
+    "FROM articles x JOIN articles a ON (a.fp_band0 = x.fp_band0 OR a.fp_band1 = x.fp_band1 "
+    "OR a.fp_band2 = x.fp_band2 OR a.fp_band3 = x.fp_band3) "
+    "WHERE x.id = ANY($1::text[]) AND x.fingerprint <> 0 AND a.id <> x.id "
+    "AND bit_count((x.fingerprint # a.fingerprint)::bit(64)) <= 3 ORDER BY x.id, dist, a.id";
+
+std::string SimilarDuplicatesSql() {
+  return absl::StrCat(
+      "SELECT ", kArticleColumns, ", bit_count((x.fingerprint # a.fingerprint)::bit(64))::int "
+      "FROM articles x JOIN articles a ON (a.fp_band0 = x.fp_band0 OR a.fp_band1 = x.fp_band1 "
+      "OR a.fp_band2 = x.fp_band2 OR a.fp_band3 = x.fp_band3) "
+      "WHERE x.id = $1 AND x.fingerprint <> 0 AND a.id <> x.id "
+      "AND bit_count((x.fingerprint # a.fingerprint)::bit(64)) <= 3 "
+      "ORDER BY 17, a.id LIMIT $2");
+}
+
+// Articles sharing the most of $1's title and standfirst lexemes (weights A
+// and B, at most 32), ranked by ts_rank over their weighted vectors. Only
+// the first 2,000 candidates are ranked, which bounds the cost for common
+// terms; the terms are ORed, so any shared term makes a candidate.
+std::string SimilarTermsSql() {
+  return absl::StrCat(
+      "WITH terms AS (SELECT t.lexeme FROM articles x, unnest(x.tsv) t WHERE x.id = $1 "
+      "AND t.weights && ARRAY['A', 'B'] LIMIT 32), "
+      "q AS (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') "
+      "|| '''', ' | ')::tsquery AS q FROM terms), "
+      "cand AS (SELECT a.id, ts_rank(a.tsv, q.q) AS score FROM "
+      "(SELECT a.id, a.tsv FROM articles a, q WHERE q.q IS NOT NULL AND a.tsv @@ q.q "
+      "AND a.id <> $1 LIMIT 2000) a, q) "
+      "SELECT ", kArticleColumns, ", c.score FROM cand c JOIN articles a ON a.id = c.id "
+      "ORDER BY c.score DESC, a.id LIMIT $2");
+}
+
+// Authors in name order ($1 = after this name) or one author ($3 exact).
+std::string AuthorsSql(bool one) {
+  std::string where = one ? "author_name = $3::text"
+                          : "author_name <> '' AND ($1::text = '' OR author_name > $1::text)";
+  return absl::StrCat(
+      "SELECT g.author_name, g.n, ", kArticleColumns, " FROM (SELECT author_name, count(*) AS n "
+      "FROM articles WHERE ", where, " GROUP BY author_name ORDER BY author_name LIMIT $2) g "
+      "CROSS JOIN LATERAL (SELECT * FROM articles a WHERE a.author_name = g.author_name "
+      "ORDER BY a.indexed_at DESC, a.id DESC LIMIT 1) a ORDER BY g.author_name");
+}
+
+std::string IndexedAfterSql() {
+  return absl::StrCat(
+      "SELECT ", kArticleColumns, ", a.indexed_at::text FROM articles a WHERE ", FilterSql(),
+      " AND (a.indexed_at > $11::timestamptz OR (a.indexed_at = $11::timestamptz "
+      "AND a.id > $12::text)) ORDER BY a.indexed_at, a.id LIMIT $2");
 }
 
 void PrepareStatements(pqxx::connection& conn) {
-  conn.prepare("search_first", SearchSql(false));
-  conn.prepare("search_after", SearchSql(true));
-  conn.prepare("search_count",
-               "SELECT count(*) FROM articles a, websearch_to_tsquery('english', $1) q "
-               "WHERE a.tsv @@ q");
-  conn.prepare("get_article",
-               absl::StrCat("SELECT ", kArticleColumns, ", a.body FROM articles a WHERE a.id = $1"));
+  // Plan each execution for its parameters: the filters' disabled
+  // conditions then fold away, and GIN or btree is chosen per query.
+  conn.set_variable("plan_cache_mode", "force_custom_plan");
+  conn.prepare("search_relevance", SearchRelevanceSql());
+  conn.prepare("search_newest", SearchNewestSql());
+  conn.prepare("search_sample", SearchSampleSql());
+  conn.prepare("search_spell", kSpellSql);
+  conn.prepare("get_articles", absl::StrCat("SELECT ", kArticleColumns,
+                                            ", a.body FROM articles a WHERE a.id = ANY($1::text[])"));
   conn.prepare("get_sources",
-               "SELECT page_id, url, site, extract(epoch from fetched_at)::float8 "
-               "FROM source_pages WHERE article_id = $1 ORDER BY fetched_at NULLS LAST, page_id");
+               "SELECT article_id, page_id, url, site, extract(epoch from fetched_at)::float8 "
+               "FROM source_pages WHERE article_id = ANY($1::text[]) "
+               "ORDER BY article_id, fetched_at NULLS LAST, page_id");
+  conn.prepare("get_near_duplicates", kNearDuplicatesSql);
+  conn.prepare("similar_duplicates", SimilarDuplicatesSql());
+  conn.prepare("similar_terms", SimilarTermsSql());
+  conn.prepare("article_exists", "SELECT 1 FROM articles WHERE id = $1");
+  conn.prepare("list_authors", AuthorsSql(false));
+  conn.prepare("get_author", AuthorsSql(true));
+  conn.prepare("latest_cursor",
+               "SELECT indexed_at::text, max(id) FROM articles WHERE indexed_at = "
+               "(SELECT max(indexed_at) FROM articles) GROUP BY indexed_at");
+  conn.prepare("indexed_after", IndexedAfterSql());
+  conn.prepare("refresh_vocabulary", "SELECT query_refresh_vocabulary($1)");
+}
+
+// A PostgreSQL array literal of `values`, passed as one bound parameter.
+std::string PgArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('"');
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
+// Runs the filter-shaped statement `name` with $1..$10 from `q` and `limit`,
+// then `extra` as $11...
+template <typename... Extra>
+pqxx::result ExecFiltered(pqxx::work& txn, const char* name, const ArticleQuery& q, int limit,
+                          Extra&&... extra) {
+  return txn.exec_prepared(name, q.text, limit, PgArray(q.authors), PgArray(q.sites),
+                           q.published_from, q.published_to, q.fetched_from, q.fetched_to,
+                           q.language, q.include_duplicates, std::forward<Extra>(extra)...);
 }
 
 void SetTime(const pqxx::field& f, google::protobuf::Timestamp* ts) {
@@ -59,29 +231,33 @@ void SetTime(const pqxx::field& f, google::protobuf::Timestamp* ts) {
       static_cast<int64_t>(secs * 1e9));
 }
 
-void FillArticle(const pqxx::row& row, v1::Article* a) {
-  a->set_id(row[0].c_str());
-  a->set_title(row[1].c_str());
-  a->set_standfirst(row[2].c_str());
-  if (!row[3].is_null() && (*row[3].c_str() || *row[4].c_str())) {
-    a->mutable_author()->set_name(row[3].c_str());
-    a->mutable_author()->set_bio(row[4].c_str());
+// Fills `a` from kArticleColumns starting at column `at`.
+void FillArticle(const pqxx::row& row, v1::Article* a, int at = 0) {
+  auto col = [&](int i) { return row[at + i]; };
+  a->set_id(col(0).c_str());
+  a->set_title(col(1).c_str());
+  a->set_standfirst(col(2).c_str());
+  if (*col(3).c_str() || *col(4).c_str()) {
+    a->mutable_author()->set_name(col(3).c_str());
+    a->mutable_author()->set_bio(col(4).c_str());
   }
-  if (*row[5].c_str() || *row[6].c_str()) {
-    a->mutable_image()->set_caption(row[5].c_str());
-    a->mutable_image()->set_credit(row[6].c_str());
+  if (*col(5).c_str() || *col(6).c_str()) {
+    a->mutable_image()->set_caption(col(5).c_str());
+    a->mutable_image()->set_credit(col(6).c_str());
   }
-  if (*row[7].c_str() || *row[8].c_str()) {
-    a->mutable_site()->set_name(row[7].c_str());
-    a->mutable_site()->set_tagline(row[8].c_str());
+  if (*col(7).c_str() || *col(8).c_str()) {
+    a->mutable_site()->set_name(col(7).c_str());
+    a->mutable_site()->set_tagline(col(8).c_str());
   }
-  a->set_url(row[9].c_str());
-  a->set_language(row[10].c_str());
-  a->set_word_count(row[11].as<int>());
-  a->set_fingerprint(static_cast<uint64_t>(row[12].as<int64_t>()));
-  if (!row[13].is_null()) SetTime(row[13], a->mutable_published_at());
-  if (!row[14].is_null()) SetTime(row[14], a->mutable_fetched_at());
-  SetTime(row[15], a->mutable_indexed_at());
+  a->set_url(col(9).c_str());
+  a->set_language(col(10).c_str());
+  a->set_word_count(col(11).as<int>());
+  a->set_fingerprint(static_cast<uint64_t>(col(12).as<int64_t>()));
+  SetTime(col(13), a->mutable_published_at());
+  if (col(13).is_null()) a->clear_published_at();
+  SetTime(col(14), a->mutable_fetched_at());
+  if (col(14).is_null()) a->clear_fetched_at();
+  SetTime(col(15), a->mutable_indexed_at());
 }
 
 void SetStatementTimeout(pqxx::work& txn, std::chrono::milliseconds timeout) {
@@ -102,42 +278,20 @@ absl::Status DatabaseError(const std::exception& e) {
   return absl::InternalError(absl::StrCat("database: ", e.what()));
 }
 
-}  // namespace
-
-ArticleReader::ArticleReader(std::string database_url, int pool_size)
-    : pool_(std::move(database_url), pool_size, PrepareStatements) {}
-
-absl::StatusOr<SearchPage> ArticleReader::Search(const std::string& query, int page_size,
-                                                 const std::optional<SearchCursor>& after,
-                                                 std::chrono::milliseconds timeout) {
-  auto lease = pool_.Acquire();
+// Runs `fn(txn)` in a transaction on a pooled connection, with the
+// statement timeout set; maps exceptions to absl::Status.
+template <typename T, typename Fn>
+absl::StatusOr<T> RunInTransaction(PgPool& pool, std::chrono::milliseconds timeout, Fn fn,
+                                   bool read_write = false) {
+  auto lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
   try {
     pqxx::work txn(**lease);
+    if (read_write) txn.exec("SET TRANSACTION READ WRITE");
     SetStatementTimeout(txn, timeout);
-    // One extra row tells whether another page follows.
-    pqxx::result rows =
-        after ? txn.exec_prepared("search_after", query, page_size + 1, after->rank, after->id)
-              : txn.exec_prepared("search_first", query, page_size + 1);
-    SearchPage page;
-    for (const pqxx::row& row : rows) {
-      if (static_cast<int>(page.hits.size()) == page_size) break;
-      v1::SearchHit hit;
-      FillArticle(row, hit.mutable_article());
-      hit.set_score(row[kArticleColumnCount].as<double>());
-      // Paragraphs are newline-joined in storage; a snippet reads as one line.
-      std::string snippet = row[kArticleColumnCount + 1].c_str();
-      std::replace(snippet.begin(), snippet.end(), '\n', ' ');
-      hit.set_snippet(std::move(snippet));
-      page.hits.push_back(std::move(hit));
-    }
-    if (static_cast<int>(rows.size()) > page_size) {
-      const pqxx::row& last = rows[page_size - 1];
-      page.next = SearchCursor{last[kArticleColumnCount].c_str(), last[0].c_str()};
-    }
-    page.total_size = txn.exec_prepared1("search_count", query)[0].as<int64_t>();
-    txn.commit();
-    return page;
+    absl::StatusOr<T> result = fn(txn);
+    if (result.ok()) txn.commit();
+    return result;
   } catch (const std::exception& e) {
     absl::Status status = DatabaseError(e);
     if (status.code() == absl::StatusCode::kUnavailable) lease->Discard();
@@ -145,36 +299,249 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const std::string& query, int p
   }
 }
 
+void AddFacets(const pqxx::result& rows, double scale, v1::SearchFacets* facets) {
+  for (const pqxx::row& row : rows) {
+    std::string kind = row[0].c_str();
+    google::protobuf::RepeatedPtrField<v1::FacetCount>* target =
+        kind == "a" ? facets->mutable_authors()
+        : kind == "s" ? facets->mutable_sites()
+        : kind == "l" ? facets->mutable_languages()
+                      : nullptr;
+    if (target == nullptr) continue;
+    v1::FacetCount* count = target->Add();
+    count->set_value(row[1].c_str());
+    count->set_count(static_cast<int64_t>(row[2].as<int64_t>() * scale + 0.5));
+  }
+}
+
+}  // namespace
+
+std::string ArticleQuery::Binding() const {
+  return absl::StrJoin({text, absl::StrJoin(authors, "\x1e"), absl::StrJoin(sites, "\x1e"),
+                        published_from, published_to, fetched_from, fetched_to, language,
+                        std::string(include_duplicates ? "dup" : "collapse")},
+                       "\x1f");
+}
+
+ArticleReader::ArticleReader(std::string database_url, int pool_size)
+    : pool_(std::move(database_url), pool_size, PrepareStatements) {}
+
+absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
+                                                 const SearchOptions& options,
+                                                 std::chrono::milliseconds timeout) {
+  return RunInTransaction<SearchPage>(pool_, timeout, [&](pqxx::work& txn)
+                                                          -> absl::StatusOr<SearchPage> {
+    bool relevance = options.order == SearchOrder::kRelevance;
+    // One extra row tells whether another page follows.
+    pqxx::result rows = ExecFiltered(
+        txn, relevance ? "search_relevance" : "search_newest", query, options.page_size + 1,
+        options.snippets, options.after ? options.after->key : std::string(),
+        options.after ? options.after->id : std::string());
+    SearchPage page;
+    for (const pqxx::row& row : rows) {
+      if (static_cast<int>(page.hits.size()) == options.page_size) break;
+      v1::SearchHit hit;
+      FillArticle(row, hit.mutable_article());
+      if (relevance) hit.set_score(row[kArticleColumnCount].as<double>());
+      // Paragraphs are newline-joined in storage; a snippet reads as one line.
+      std::string snippet = row[kArticleColumnCount + 1].c_str();
+      std::replace(snippet.begin(), snippet.end(), '\n', ' ');
+      hit.set_snippet(std::move(snippet));
+      hit.set_duplicate_count(row[kArticleColumnCount + 2].as<int>());
+      page.hits.push_back(std::move(hit));
+    }
+    if (static_cast<int>(rows.size()) > options.page_size) {
+      const pqxx::row& last = rows[options.page_size - 1];
+      page.next = PageCursor{last[kArticleColumnCount].c_str(), last[0].c_str()};
+    }
+    if (options.facets) {
+      pqxx::result sample = ExecFiltered(txn, "search_sample", query, kSearchSampleCap);
+      int64_t sampled = sample[0][2].as<int64_t>();
+      int64_t passing = sample[1][2].as<int64_t>();
+      int64_t estimate = sample[2][2].as<int64_t>();
+      double scale = 1.0;
+      if (sampled < kSearchSampleCap || estimate < 0) {
+        page.total_size = passing;
+      } else {
+        page.total_size_exact = false;
+        double share = static_cast<double>(passing) / static_cast<double>(sampled);
+        page.total_size = std::max<int64_t>(passing, static_cast<int64_t>(estimate * share));
+        if (passing > 0) scale = static_cast<double>(page.total_size) / passing;
+      }
+      page.facets.set_facets_exact(page.total_size_exact);
+      AddFacets(sample, scale, &page.facets);
+    }
+    bool short_page = static_cast<int>(page.hits.size()) < options.page_size && !options.after;
+    if (short_page && !options.spell_words.empty()) {
+      for (const pqxx::row& row : txn.exec_prepared("search_spell", PgArray(options.spell_words))) {
+        if (!row[1].is_null()) page.corrections.emplace_back(row[0].c_str(), row[1].c_str());
+      }
+    }
+    return page;
+  });
+}
+
+absl::StatusOr<std::vector<v1::Article>> ArticleReader::BatchGet(
+    const std::vector<std::string>& ids, std::chrono::milliseconds timeout) {
+  using Articles = std::vector<v1::Article>;
+  return RunInTransaction<Articles>(pool_, timeout, [&](pqxx::work& txn)
+                                                        -> absl::StatusOr<Articles> {
+    std::string id_array = PgArray(ids);
+    std::map<std::string, v1::Article> found;
+    for (const pqxx::row& row : txn.exec_prepared("get_articles", id_array)) {
+      v1::Article& article = found[row[0].c_str()];
+      FillArticle(row, &article);
+      for (absl::string_view p :
+           absl::StrSplit(row[kArticleColumnCount].c_str(), '\n', absl::SkipEmpty())) {
+        article.add_paragraphs(std::string(p));
+      }
+    }
+    std::vector<std::string> missing;
+    for (const std::string& id : ids) {
+      if (found.count(id) == 0) missing.push_back(id);
+    }
+    if (!missing.empty()) {
+      return absl::NotFoundError(absl::StrCat("no article with id ", absl::StrJoin(missing, ", ")));
+    }
+    for (const pqxx::row& row : txn.exec_prepared("get_sources", id_array)) {
+      v1::Article& article = found[row[0].c_str()];
+      v1::SourcePage* source = article.add_sources();
+      source->set_page_id(row[1].c_str());
+      source->set_url(row[2].c_str());
+      source->set_site(row[3].c_str());
+      SetTime(row[4], source->mutable_fetched_at());
+      if (row[4].is_null()) source->clear_fetched_at();
+      article.add_source_page_ids(row[1].c_str());
+    }
+    for (const pqxx::row& row : txn.exec_prepared("get_near_duplicates", id_array)) {
+      found[row[0].c_str()].add_near_duplicate_ids(row[1].c_str());
+    }
+    Articles out;
+    out.reserve(ids.size());
+    for (const std::string& id : ids) out.push_back(found[id]);
+    return out;
+  });
+}
+
 absl::StatusOr<v1::Article> ArticleReader::Get(const std::string& id,
                                                std::chrono::milliseconds timeout) {
-  auto lease = pool_.Acquire();
-  if (!lease.ok()) return lease.status();
-  try {
-    pqxx::work txn(**lease);
-    SetStatementTimeout(txn, timeout);
-    pqxx::result rows = txn.exec_prepared("get_article", id);
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("no article with id ", id));
-    v1::Article article;
-    FillArticle(rows[0], &article);
-    for (absl::string_view p : absl::StrSplit(rows[0][kArticleColumnCount].c_str(), '\n', absl::SkipEmpty())) {
-      article.add_paragraphs(std::string(p));
+  auto articles = BatchGet({id}, timeout);
+  if (!articles.ok()) return articles.status();
+  return std::move(articles->front());
+}
+
+namespace {
+
+v1::AuthorProfile AuthorFromRow(const pqxx::row& row) {
+  v1::AuthorProfile author;
+  author.set_name(row[0].c_str());
+  author.set_article_count(row[1].as<int64_t>());
+  FillArticle(row, author.mutable_latest_article(), 2);
+  author.set_bio(author.latest_article().author().bio());
+  return author;
+}
+
+}  // namespace
+
+absl::StatusOr<AuthorPage> ArticleReader::ListAuthors(int page_size,
+                                                      const std::optional<PageCursor>& after,
+                                                      std::chrono::milliseconds timeout) {
+  return RunInTransaction<AuthorPage>(pool_, timeout, [&](pqxx::work& txn)
+                                                          -> absl::StatusOr<AuthorPage> {
+    pqxx::result rows = txn.exec_prepared("list_authors", after ? after->key : std::string(),
+                                          page_size + 1, std::string());
+    AuthorPage page;
+    for (const pqxx::row& row : rows) {
+      if (static_cast<int>(page.authors.size()) == page_size) break;
+      page.authors.push_back(AuthorFromRow(row));
     }
-    for (const pqxx::row& row : txn.exec_prepared("get_sources", id)) {
-      v1::SourcePage* source = article.add_sources();
-      source->set_page_id(row[0].c_str());
-      source->set_url(row[1].c_str());
-      source->set_site(row[2].c_str());
-      SetTime(row[3], source->mutable_fetched_at());
-      if (row[3].is_null()) source->clear_fetched_at();
-      article.add_source_page_ids(row[0].c_str());
+    if (static_cast<int>(rows.size()) > page_size) {
+      page.next = PageCursor{page.authors.back().name(), ""};
     }
-    txn.commit();
-    return article;
-  } catch (const std::exception& e) {
-    absl::Status status = DatabaseError(e);
-    if (status.code() == absl::StatusCode::kUnavailable) lease->Discard();
-    return status;
-  }
+    return page;
+  });
+}
+
+absl::StatusOr<v1::AuthorProfile> ArticleReader::GetAuthor(const std::string& name,
+                                                           std::chrono::milliseconds timeout) {
+  return RunInTransaction<v1::AuthorProfile>(
+      pool_, timeout, [&](pqxx::work& txn) -> absl::StatusOr<v1::AuthorProfile> {
+        pqxx::result rows = txn.exec_prepared("get_author", std::string(), 1, name);
+        if (rows.empty()) return absl::NotFoundError(absl::StrCat("no author named ", name));
+        return AuthorFromRow(rows[0]);
+      });
+}
+
+absl::StatusOr<std::vector<v1::SimilarArticle>> ArticleReader::FindSimilar(
+    const std::string& id, int limit, std::chrono::milliseconds timeout) {
+  using Similar = std::vector<v1::SimilarArticle>;
+  return RunInTransaction<Similar>(pool_, timeout, [&](pqxx::work& txn)
+                                                       -> absl::StatusOr<Similar> {
+    if (txn.exec_prepared("article_exists", id).empty()) {
+      return absl::NotFoundError(absl::StrCat("no article with id ", id));
+    }
+    Similar out;
+    std::set<std::string> seen;
+    for (const pqxx::row& row : txn.exec_prepared("similar_duplicates", id, limit)) {
+      v1::SimilarArticle similar;
+      FillArticle(row, similar.mutable_article());
+      similar.set_near_duplicate(true);
+      int distance = row[kArticleColumnCount].as<int>();
+      similar.set_distance(distance);
+      similar.set_score(1.0 - distance / 64.0);
+      seen.insert(similar.article().id());
+      out.push_back(std::move(similar));
+    }
+    if (static_cast<int>(out.size()) < limit) {
+      // Ask for enough to fill the page after dropping near-duplicates.
+      int want = limit + static_cast<int>(out.size());
+      for (const pqxx::row& row : txn.exec_prepared("similar_terms", id, want)) {
+        if (static_cast<int>(out.size()) == limit) break;
+        if (seen.count(row[0].c_str()) > 0) continue;
+        v1::SimilarArticle similar;
+        FillArticle(row, similar.mutable_article());
+        similar.set_score(row[kArticleColumnCount].as<double>());
+        out.push_back(std::move(similar));
+      }
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<PageCursor> ArticleReader::LatestCursor(std::chrono::milliseconds timeout) {
+  return RunInTransaction<PageCursor>(pool_, timeout, [&](pqxx::work& txn)
+                                                          -> absl::StatusOr<PageCursor> {
+    pqxx::result rows = txn.exec_prepared("latest_cursor");
+    if (rows.empty()) return PageCursor{"-infinity", ""};
+    return PageCursor{rows[0][0].c_str(), rows[0][1].c_str()};
+  });
+}
+
+absl::StatusOr<std::vector<IndexedArticle>> ArticleReader::IndexedAfter(
+    const ArticleQuery& query, const PageCursor& after, int limit,
+    std::chrono::milliseconds timeout) {
+  using Indexed = std::vector<IndexedArticle>;
+  return RunInTransaction<Indexed>(pool_, timeout, [&](pqxx::work& txn)
+                                                       -> absl::StatusOr<Indexed> {
+    Indexed out;
+    for (const pqxx::row& row : ExecFiltered(txn, "indexed_after", query, limit, after.key,
+                                             after.id)) {
+      IndexedArticle item;
+      FillArticle(row, &item.article);
+      item.cursor = PageCursor{row[kArticleColumnCount].c_str(), item.article.id()};
+      out.push_back(std::move(item));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<int> ArticleReader::RefreshVocabulary(int batch) {
+  return RunInTransaction<int>(
+      pool_, std::chrono::seconds(60),
+      [&](pqxx::work& txn) -> absl::StatusOr<int> {
+        return txn.exec_prepared1("refresh_vocabulary", batch)[0].as<int>();
+      },
+      /*read_write=*/true);
 }
 
 }  // namespace broadsheet

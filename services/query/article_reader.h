@@ -1,12 +1,17 @@
 // ArticleReader: the query service's reads from PostgreSQL, as plain
-// functions returning broadsheet.v1 messages. Every user string reaches SQL
-// only as a bound parameter of a prepared statement. Thread-safe (the pool is).
+// functions returning broadsheet.v1 messages. Every statement is prepared on
+// each pooled connection (PgPool) and every user string reaches SQL only as
+// a bound parameter. Errors are absl::Status: NOT_FOUND for unknown ids,
+// DEADLINE_EXCEEDED when the statement timeout fires, UNAVAILABLE when the
+// database cannot be reached, INTERNAL otherwise. Thread-safe (the pool is).
 #ifndef BROADSHEET_SERVICES_QUERY_ARTICLE_READER_H_
 #define BROADSHEET_SERVICES_QUERY_ARTICLE_READER_H_
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -20,23 +25,97 @@ namespace broadsheet {
 inline constexpr char kHighlightStart[] = "\xee\x80\x80";  // U+E000
 inline constexpr char kHighlightStop[] = "\xee\x80\x81";   // U+E001
 
+// Matches counted exactly, and sampled for facets, before estimating.
+inline constexpr int kSearchSampleCap = 2000;
+
+// What a search, list or watch selects: web-search text plus filters, all
+// validated. Times are RFC 3339 strings ("" = unbounded).
+struct ArticleQuery {
+  std::string text;                  // for websearch_to_tsquery; "" = every article
+  std::vector<std::string> authors;  // lower-cased; empty = any
+  std::vector<std::string> sites;    // lower-cased; empty = any
+  std::string published_from, published_to;  // [from, to)
+  std::string fetched_from, fetched_to;      // [from, to)
+  std::string language;              // "" = any
+  bool include_duplicates = false;
+
+  // A canonical rendering of every field, for binding page tokens.
+  std::string Binding() const;
+};
+
+enum class SearchOrder { kRelevance, kNewest };
+
+struct SearchOptions {
+  int page_size = 10;
+  SearchOrder order = SearchOrder::kRelevance;
+  std::optional<PageCursor> after;
+  bool facets = true;    // also compute total_size and facets
+  bool snippets = true;  // ts_headline per hit (else the body's opening)
+  // Words to check for a spelling suggestion when the page comes back short.
+  std::vector<std::string> spell_words;
+};
+
 struct SearchPage {
   std::vector<v1::SearchHit> hits;
-  std::optional<SearchCursor> next;  // set when more hits may follow
+  std::optional<PageCursor> next;  // set when more hits may follow
   int64_t total_size = 0;
+  bool total_size_exact = true;
+  v1::SearchFacets facets;
+  // (word of the query that matches nothing, closest indexed word).
+  std::vector<std::pair<std::string, std::string>> corrections;
+};
+
+struct AuthorPage {
+  std::vector<v1::AuthorProfile> authors;
+  std::optional<PageCursor> next;
+};
+
+// A newly indexed article and the watch cursor just after it.
+struct IndexedArticle {
+  v1::Article article;
+  PageCursor cursor;  // (indexed_at, id)
 };
 
 class ArticleReader {
  public:
   ArticleReader(std::string database_url, int pool_size);
 
-  // `timeout` becomes the statement timeout (0 = none).
-  absl::StatusOr<SearchPage> Search(const std::string& query, int page_size,
-                                    const std::optional<SearchCursor>& after,
+  // `timeout` becomes the statement timeout (0 = none) in every method.
+  absl::StatusOr<SearchPage> Search(const ArticleQuery& query, const SearchOptions& options,
                                     std::chrono::milliseconds timeout);
 
-  // NOT_FOUND for an unknown id.
+  // The full article with sources and near-duplicate ids; NOT_FOUND when unknown.
   absl::StatusOr<v1::Article> Get(const std::string& id, std::chrono::milliseconds timeout);
+
+  // In `ids` order; NOT_FOUND naming the unknown ids when any is unknown.
+  absl::StatusOr<std::vector<v1::Article>> BatchGet(const std::vector<std::string>& ids,
+                                                    std::chrono::milliseconds timeout);
+
+  // Authors in name order after `after.key`.
+  absl::StatusOr<AuthorPage> ListAuthors(int page_size, const std::optional<PageCursor>& after,
+                                         std::chrono::milliseconds timeout);
+
+  // NOT_FOUND when no article has this exact author name.
+  absl::StatusOr<v1::AuthorProfile> GetAuthor(const std::string& name,
+                                              std::chrono::milliseconds timeout);
+
+  // Near-duplicates (distance <= 3) first, then shared weighted terms;
+  // NOT_FOUND when `id` is unknown.
+  absl::StatusOr<std::vector<v1::SimilarArticle>> FindSimilar(const std::string& id, int limit,
+                                                              std::chrono::milliseconds timeout);
+
+  // The watch cursor of the newest indexed article ("-infinity" when none).
+  absl::StatusOr<PageCursor> LatestCursor(std::chrono::milliseconds timeout);
+
+  // Up to `limit` articles matching `query` indexed after `after`, in
+  // (indexed_at, id) order.
+  absl::StatusOr<std::vector<IndexedArticle>> IndexedAfter(const ArticleQuery& query,
+                                                           const PageCursor& after, int limit,
+                                                           std::chrono::milliseconds timeout);
+
+  // One step of the spelling vocabulary's upkeep (query_refresh_vocabulary):
+  // returns how many new articles it read.
+  absl::StatusOr<int> RefreshVocabulary(int batch);
 
  private:
   PgPool pool_;

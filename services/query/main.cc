@@ -1,4 +1,8 @@
 // broadsheet-query: the QueryService gRPC server. Wiring only.
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "common/env.h"
 #include "common/grpc_server.h"
 #include "common/log.h"
@@ -6,28 +10,86 @@
 
 using namespace broadsheet;
 
+namespace {
+
+// Keeps the spelling vocabulary current: every `interval`, reads the words
+// of newly indexed articles (in batches, until caught up).
+class VocabularyRefresher {
+ public:
+  VocabularyRefresher(ArticleReader* reader, std::chrono::milliseconds interval)
+      : reader_(reader), interval_(interval) {
+    if (interval_.count() > 0) thread_ = std::thread([this] { Run(); });
+  }
+  ~VocabularyRefresher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    constexpr int kBatch = 5000;
+    bool warned = false;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      absl::StatusOr<int> read;
+      do {
+        read = reader_->RefreshVocabulary(kBatch);
+      } while (read.ok() && *read == kBatch && !stopping_);
+      if (!read.ok() && !warned) {
+        LogWarn("vocabulary refresh failed", {{"error", read.status().ToString()}});
+      }
+      warned = !read.ok();
+      lock.lock();
+      wake_.wait_for(lock, interval_, [&] { return stopping_; });
+    }
+  }
+
+  ArticleReader* reader_;
+  const std::chrono::milliseconds interval_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
 int main() {
   BlockShutdownSignals();
   CommonSettings settings = LoadCommonSettings();
   std::string listen = EnvOr("BROADSHEET_QUERY_LISTEN", "127.0.0.1:50052");
   // The query service should connect as the read-only role.
   std::string database_url = EnvOr("BROADSHEET_QUERY_DATABASE_URL", settings.database_url);
-  std::string token_key = EnvOr("BROADSHEET_PAGE_TOKEN_KEY", "");
-  if (token_key.empty()) {
+  QueryServiceOptions options;
+  options.page_token_key = EnvOr("BROADSHEET_PAGE_TOKEN_KEY", "");
+  if (options.page_token_key.empty()) {
     // Tokens must verify on every replica, so production sets a shared key.
     LogWarn("BROADSHEET_PAGE_TOKEN_KEY not set; using a development key");
-    token_key = "broadsheet-development-page-token-key";
+    options.page_token_key = "broadsheet-development-page-token-key";
   }
+  options.max_watches = static_cast<int>(EnvIntOr("BROADSHEET_MAX_WATCHES", 64));
+  options.watch_poll = std::chrono::milliseconds(EnvIntOr("BROADSHEET_WATCH_POLL_MS", 1000));
   ArticleReader reader(database_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_POOL_SIZE", 8)));
-  QueryServiceImpl service(&reader, token_key);
+  ArticleNotifier notifier(database_url, kArticlesChannel);
+  notifier.Start();
+  VocabularyRefresher refresher(
+      &reader, std::chrono::milliseconds(EnvIntOr("BROADSHEET_VOCABULARY_REFRESH_MS", 5000)));
+  QueryServiceImpl service(&reader, &notifier, options);
   auto server = StartGrpcServer(listen, {&service});
   if (!server.ok()) {
     LogError("cannot start gRPC server", {{"error", server.status().ToString()}});
     return 1;
   }
-  LogInfo("query service listening", {{"address", listen}});
+  LogInfo("query service listening", {{"address", listen}, {"max_watches", options.max_watches}});
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", sig}});
+  service.BeginShutdown();
+  notifier.Stop();  // wakes every watch so it sees the shutdown
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   return 0;
 }

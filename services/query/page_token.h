@@ -1,7 +1,9 @@
-// Opaque, tamper-checked page tokens for SearchArticles. A token carries the
-// sort key of the last hit returned (keyset pagination, so pages neither
-// repeat nor skip when new articles arrive) and a hash of the query it
-// belongs to, signed with HMAC-SHA256 under a server key.
+// Opaque, tamper-checked page tokens (and watch resume tokens). A token
+// carries a keyset position, the sort key and id of the last item returned,
+// so pages neither repeat nor skip when new articles arrive, and a hash of
+// the request it belongs to (its "binding": query, filter, order, duplicate
+// setting, RPC), all signed with HMAC-SHA256 under a server key. A token is
+// accepted only with the same key and an identical binding.
 // Pure functions; thread-safe.
 #ifndef BROADSHEET_SERVICES_QUERY_PAGE_TOKEN_H_
 #define BROADSHEET_SERVICES_QUERY_PAGE_TOKEN_H_
@@ -11,17 +13,19 @@
 
 namespace broadsheet {
 
-struct SearchCursor {
-  std::string rank;  // the last hit's rank, as PostgreSQL printed it (exact)
-  std::string id;    // the last hit's id (tie-break)
+struct PageCursor {
+  // The last item's sort key exactly as PostgreSQL printed it: a rank
+  // ("0.0123"), a timestamp ("2024-03-01 09:30:00.123456+00") or a name.
+  std::string key;
+  std::string id;  // the last item's id (tie-break)
 };
 
-std::string EncodePageToken(const std::string& key, const std::string& query,
-                            const SearchCursor& cursor);
+std::string EncodePageToken(const std::string& key, const std::string& binding,
+                            const PageCursor& cursor);
 
-// nullopt when the token is malformed, forged, or from another query.
-std::optional<SearchCursor> DecodePageToken(const std::string& key, const std::string& query,
-                                            const std::string& token);
+// nullopt when the token is malformed, forged, or bound to another request.
+std::optional<PageCursor> DecodePageToken(const std::string& key, const std::string& binding,
+                                          const std::string& token);
 
 }  // namespace broadsheet
 

@@ -6,11 +6,11 @@ namespace broadsheet {
 namespace {
 
 TEST(PageTokenTest, RoundTripsCursorForSameQuery) {
-  SearchCursor cursor{"0.0123456", "00ff00ff00ff00ff"};
+  PageCursor cursor{"0.0123456", "00ff00ff00ff00ff"};
   std::string token = EncodePageToken("key", "labour leadership", cursor);
   auto decoded = DecodePageToken("key", "labour leadership", token);
   ASSERT_TRUE(decoded.has_value());
-  EXPECT_EQ(decoded->rank, cursor.rank);
+  EXPECT_EQ(decoded->key, cursor.key);
   EXPECT_EQ(decoded->id, cursor.id);
 }
 
@@ -31,6 +31,14 @@ TEST(PageTokenTest, RejectsEveryAlteredByte) {
     forged[i] = forged[i] == 'A' ? 'B' : 'A';
     EXPECT_FALSE(DecodePageToken("key", "labour", forged).has_value()) << "byte " << i;
   }
+}
+
+TEST(PageTokenTest, KeysWithSeparatorsRoundTrip) {
+  PageCursor cursor{"Name. With\nodd.bytes", "id.1"};
+  auto decoded = DecodePageToken("key", "b", EncodePageToken("key", "b", cursor));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->key, cursor.key);
+  EXPECT_EQ(decoded->id, cursor.id);
 }
 
 TEST(PageTokenTest, RejectsGarbage) {

@@ -12,6 +12,52 @@ std::string InRecord::Header(const std::string& name) const {
   return "";
 }
 
+// Assigns and revokes partitions for both the eager and the cooperative
+// protocol, and applies the one-time reset to the earliest offset.
+class KafkaConsumer::Rebalancer : public RdKafka::RebalanceCb {
+ public:
+  explicit Rebalancer(bool reset_to_earliest) : reset_to_earliest_(reset_to_earliest) {}
+
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      for (RdKafka::TopicPartition* tp : partitions) {
+        if (reset_to_earliest_ && reset_done_.insert({tp->topic(), tp->partition()}).second) {
+          tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
+          LogInfo("replaying partition from the earliest offset",
+                  {{"topic", tp->topic()}, {"partition", tp->partition()}});
+        }
+      }
+      if (cooperative) {
+        RdKafka::Error* error = consumer->incremental_assign(partitions);
+        if (error != nullptr) {
+          LogError("incremental assign failed", {{"error", error->str()}});
+          delete error;
+        }
+      } else {
+        consumer->assign(partitions);
+      }
+      LogInfo("partitions assigned", {{"count", partitions.size()}});
+    } else {
+      if (cooperative) {
+        RdKafka::Error* error = consumer->incremental_unassign(partitions);
+        if (error != nullptr) {
+          LogError("incremental unassign failed", {{"error", error->str()}});
+          delete error;
+        }
+      } else {
+        consumer->unassign();
+      }
+      LogInfo("partitions revoked", {{"count", partitions.size()}});
+    }
+  }
+
+ private:
+  bool reset_to_earliest_;
+  std::set<std::pair<std::string, int32_t>> reset_done_;
+};
+
 absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const ConsumerOptions& options) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   std::string err;
@@ -24,6 +70,10 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const Consu
       {"enable.partition.eof", "false"},
       {"partition.assignment.strategy", "cooperative-sticky"},
       {"fetch.max.bytes", "52428800"},
+      // A crashed member holds its partitions until this expires: 10 s (not
+      // librdkafka's 45 s) lets a restarted or surviving indexer take over fast.
+      {"session.timeout.ms", "10000"},
+      {"heartbeat.interval.ms", "2000"},
   };
   for (const auto& [key, value] : options.extra) settings[key] = value;
   for (const auto& [key, value] : settings) {
@@ -32,6 +82,10 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const Consu
     }
   }
   std::unique_ptr<KafkaConsumer> self(new KafkaConsumer());
+  self->rebalancer_ = std::make_unique<Rebalancer>(options.reset_to_earliest);
+  if (conf->set("rebalance_cb", self->rebalancer_.get(), err) != RdKafka::Conf::CONF_OK) {
+    return absl::InternalError(err);
+  }
   self->consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), err));
   if (!self->consumer_) return absl::UnavailableError(absl::StrCat("kafka consumer: ", err));
   RdKafka::ErrorCode code = self->consumer_->subscribe(options.topics);
@@ -87,6 +141,23 @@ absl::StatusOr<std::vector<InRecord>> KafkaConsumer::Poll(size_t max_records,
         return out;
     }
   }
+  return out;
+}
+
+std::vector<PartitionLag> KafkaConsumer::Lag() {
+  std::vector<PartitionLag> out;
+  std::vector<RdKafka::TopicPartition*> assigned;
+  if (consumer_->assignment(assigned) != RdKafka::ERR_NO_ERROR) return out;
+  consumer_->position(assigned);
+  for (RdKafka::TopicPartition* tp : assigned) {
+    int64_t low = 0, high = 0;
+    if (consumer_->get_watermark_offsets(tp->topic(), tp->partition(), &low, &high) ==
+            RdKafka::ERR_NO_ERROR &&
+        high >= 0 && tp->offset() >= 0) {
+      out.push_back({tp->topic(), tp->partition(), std::max<int64_t>(0, high - tp->offset())});
+    }
+  }
+  RdKafka::TopicPartition::destroy(assigned);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <utility>
@@ -40,6 +41,16 @@ struct ConsumerOptions {
   // Where a group with no committed offset starts: "earliest" or "latest".
   std::string auto_offset_reset = "earliest";
   std::map<std::string, std::string> extra;  // passed to librdkafka as-is
+  // Start every partition this consumer is assigned, the first time it is
+  // assigned in this process, from the earliest offset (replay).
+  bool reset_to_earliest = false;
+};
+
+// Consumer lag of one assigned partition.
+struct PartitionLag {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t lag = 0;
 };
 
 class KafkaConsumer {
@@ -58,8 +69,14 @@ class KafkaConsumer {
   // Leaves the group cleanly (triggers a rebalance at once for the others).
   void Close();
 
+  // Lag (high watermark minus position) of every assigned partition, from
+  // locally cached watermarks (no broker round trip).
+  std::vector<PartitionLag> Lag();
+
  private:
+  class Rebalancer;
   KafkaConsumer() = default;
+  std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   bool closed_ = false;
 };

@@ -1,5 +1,8 @@
 #include "core/article_id.h"
 
+// Inlined XXH3 (same function as the shared library's, so ids are unchanged):
+// short inputs are hashed without a call into libxxhash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "core/text_util.h"
@@ -14,7 +17,9 @@ std::string Hex64(uint64_t v) {
 }
 
 std::string ArticleId(std::string_view title, const std::vector<std::string>& paragraphs) {
-  std::string buf;
+  // Reused per thread: ids are computed for every article of every page.
+  thread_local std::string buf;
+  buf.clear();
   size_t total = title.size();
   for (const auto& p : paragraphs) total += p.size() + 1;
   buf.reserve(total);

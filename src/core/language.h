@@ -16,6 +16,14 @@ namespace broadsheet {
 
 std::string DetectLanguage(std::string_view text, size_t max_bytes = 4096);
 
+// What DetectLanguage() found, with the share of the scored text that is in
+// that language (0..100), so callers can tell one-language text from mixed.
+struct LanguageGuess {
+  std::string code = "und";
+  int percent = 0;
+};
+LanguageGuess GuessLanguage(std::string_view text, size_t max_bytes = 4096);
+
 }  // namespace broadsheet
 
 #endif  // BROADSHEET_CORE_LANGUAGE_H_

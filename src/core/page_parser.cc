@@ -1,6 +1,7 @@
 #include "core/page_parser.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 #include <utility>
@@ -77,8 +78,16 @@ constexpr double kStopwordsHigh = 0.32;
 constexpr int kMaxGap = 4;             // non-content blocks tolerated inside a body
 constexpr uint32_t kMaxBioChars = 400;
 constexpr uint32_t kMinArticleTokens = 30;
-constexpr size_t kLanguageSample = 1024;
+// CLD2 costs a few microseconds per call plus ~25 ns per byte, more than the
+// rest of the parser per page, so it sees bounded samples: one call per page
+// over a sample of every article, and per-article calls only on pages whose
+// sample mixes languages.
+constexpr size_t kPageLanguageSample = 480;
+constexpr size_t kMinArticleLanguageSample = 160;
+constexpr size_t kArticleLanguageSample = 320;
+constexpr int kOneLanguagePercent = 90;
 constexpr uint32_t kProseChars = 250;
+constexpr size_t kArenaPad = text::kMaxKeyBytes;
 
 // Bullet mark at the start of `s` (already trimmed): returns its byte length
 // and level, or 0.
@@ -128,7 +137,8 @@ bool EndsWithSentencePunct(std::string_view s) {
 // Everything Parse() needs while working on one page.
 class PageWork {
  public:
-  PageWork(std::string_view text, const Profile& profile) : text_(text), profile_(profile) {}
+  PageWork(std::string_view text, const Profile& profile, const ParseOptions& options)
+      : text_(text), profile_(profile), options_(options) {}
 
   ParseResult Run();
 
@@ -147,16 +157,22 @@ class PageWork {
   void ProcessSegment(size_t begin, size_t end);
   void Leftovers(size_t begin, size_t end);
   void SetImage(Article* a, const Block& b);
+  void DetectLanguages();
 
   std::string_view text_;
   const Profile& profile_;
-  std::string arena_;
+  const ParseOptions& options_;
+  std::string arena_;     // folded blocks, then kArenaPad zero bytes
+  size_t arena_len_ = 0;  // bytes of folded text in arena_
   std::vector<Block> blocks_;
   ParsedPage page_;
 };
 
 void PageWork::SplitBlocks() {
-  arena_.reserve(text_.size());
+  // Folding never lengthens text, so the arena never reallocates; the zeroed
+  // tail lets Measure() load 16 bytes at any word start.
+  arena_.assign(text_.size() + kArenaPad, '\0');
+  char* const arena = arena_.data();
   const char* p = text_.data();
   const char* const end = p + text_.size();
   bool blank_before = true;
@@ -177,11 +193,11 @@ void PageWork::SplitBlocks() {
     // An indented line under an indented bullet item continues that item
     // (reader comments wrap this way).
     if (mark == 0 && lead > 0 && !blank_before && !blocks_.empty() && blocks_.back().bullet != 0 &&
-        blocks_.back().indented && blocks_.back().begin + blocks_.back().len == arena_.size()) {
+        blocks_.back().indented && blocks_.back().begin + blocks_.back().len == arena_len_) {
       Block& b = blocks_.back();
-      arena_.push_back(' ');
-      text::AppendFolded(content, &arena_);
-      b.len = static_cast<uint32_t>(arena_.size() - b.begin);
+      arena[arena_len_++] = ' ';
+      arena_len_ += text::FoldInto(content, arena + arena_len_);
+      b.len = static_cast<uint32_t>(arena_len_ - b.begin);
       b.wrapped = true;
       continue;
     }
@@ -191,41 +207,53 @@ void PageWork::SplitBlocks() {
       content = text::Trim(content.substr(mark));
     }
     b.indented = lead > 0;
-    b.begin = static_cast<uint32_t>(arena_.size());
-    text::AppendFolded(content, &arena_);
-    b.len = static_cast<uint32_t>(arena_.size() - b.begin);
+    b.begin = static_cast<uint32_t>(arena_len_);
+    arena_len_ += text::FoldInto(content, arena + arena_len_);
+    b.len = static_cast<uint32_t>(arena_len_ - b.begin);
     blocks_.push_back(b);
     blank_before = false;
   }
 }
 
+// Byte classes for Measure(): word bytes (ASCII letters and digits, UTF-8
+// bytes except the 0xE2 lead of curly quotes and dashes), the space between
+// tokens, other ASCII, and 0xE2 (a 3-byte separator).
+enum : uint8_t { kWordByte, kSpaceByte, kPunctByte, kE2Byte };
+constexpr std::array<uint8_t, 256> MakeMeasureClass() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = text::IsWordByte(c) ? kWordByte : kPunctByte;
+  t[' '] = kSpaceByte;
+  t[0xE2] = kE2Byte;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kMeasureClass = MakeMeasureClass();
+
 void PageWork::Measure(Block* b) const {
   const std::string_view s = Text(*b);
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
   uint32_t words = 0, stops = 0, tokens = n > 0 ? 1 : 0, sentences = 0;
   size_t i = 0;
   while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (!text::IsWordByte(c) || c == 0xE2) {  // E2: curly quotes and dashes
-      if (c == ' ') {
-        ++tokens;
-        const char prev = i > 0 ? s[i - 1] : 0;
-        if (prev == '.' || prev == '!' || prev == '?') ++sentences;
+    const uint8_t cls = kMeasureClass[u[i]];
+    if (cls == kWordByte) {
+      const size_t start = i;
+      while (++i < n && kMeasureClass[u[i]] == kWordByte) {
       }
-      i += c == 0xE2 ? 3 : 1;
+      ++words;
+      // Text(*b) lies in the arena, whose zeroed tail makes the 16-byte load safe.
+      if (i - start <= text::kMaxKeyBytes &&
+          profile_.IsStopword(text::MakeWordKeyPadded(s.data() + start, i - start))) {
+        ++stops;
+      }
       continue;
     }
-    const size_t start = i;
-    uint64_t h = 14695981039346656037ull;
-    while (i < n) {
-      unsigned char d = static_cast<unsigned char>(s[i]);
-      if (!text::IsWordByte(d) || d == 0xE2) break;
-      if (d >= 'A' && d <= 'Z') d += 32;
-      h = (h ^ d) * 1099511628211ull;
-      ++i;
+    if (cls == kSpaceByte) {
+      ++tokens;
+      const char prev = i > 0 ? s[i - 1] : 0;
+      if (prev == '.' || prev == '!' || prev == '?') ++sentences;
     }
-    ++words;
-    if (i - start <= 16 && profile_.IsStopword(h)) ++stops;
+    i += cls == kE2Byte ? 3 : 1;
   }
   b->words = words;
   b->stops = stops;
@@ -237,7 +265,7 @@ void PageWork::Measure(Block* b) const {
 bool PageWork::StartsWithStopword(std::string_view s) const {
   size_t end = 0;
   while (end < s.size() && text::IsWordByte(static_cast<unsigned char>(s[end]))) ++end;
-  return profile_.IsStopword(text::LowerHash(s.substr(0, end)));
+  return profile_.IsStopword(text::MakeWordKey(s.substr(0, end)));
 }
 
 // "Jane Smith MP" -> "Jane Smith": drops trailing all-capital post-nominals.
@@ -671,17 +699,52 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     for (size_t i : body) a.word_count += static_cast<int>(blocks_[i].tokens);
     a.id = ArticleId(a.title, a.paragraphs);
     a.fingerprint = SimHash(a.paragraphs);
-    std::string sample = a.title;
-    for (const auto& p : a.paragraphs) {
-      if (sample.size() >= kLanguageSample) break;
-      sample += '\n';
-      sample += p;
-    }
-    a.language = DetectLanguage(sample, kLanguageSample);
     page_.articles.push_back(std::move(a));
     lead_start = tail_end;
   }
   Leftovers(lead_start, end);
+}
+
+// Appends up to `max_bytes` of an article's title and body to `out`, cut at a
+// space so that no word (or UTF-8 sequence) is split.
+void AppendLanguageSample(const Article& a, size_t max_bytes, std::string* out) {
+  const size_t limit = out->size() + max_bytes;
+  auto add = [&](std::string_view s) {
+    if (out->size() >= limit) return;
+    if (!out->empty()) out->push_back('\n');
+    const size_t room = limit > out->size() ? limit - out->size() : 0;
+    if (s.size() > room) {
+      const size_t cut = s.rfind(' ', room);
+      s = s.substr(0, cut == std::string_view::npos ? 0 : cut);
+    }
+    out->append(s);
+  };
+  add(a.title);
+  for (const auto& p : a.paragraphs) add(p);
+}
+
+void PageWork::DetectLanguages() {
+  if (page_.articles.empty()) return;
+  if (!options_.detect_language) {
+    for (Article& a : page_.articles) a.language = "und";
+    return;
+  }
+  std::string sample;
+  if (page_.articles.size() > 1) {
+    const size_t share =
+        std::max(kMinArticleLanguageSample, kPageLanguageSample / page_.articles.size());
+    for (const Article& a : page_.articles) AppendLanguageSample(a, share, &sample);
+    const LanguageGuess page = GuessLanguage(sample, sample.size());
+    if (page.code != "und" && page.percent >= kOneLanguagePercent) {
+      for (Article& a : page_.articles) a.language = page.code;
+      return;
+    }
+  }
+  for (Article& a : page_.articles) {
+    sample.clear();
+    AppendLanguageSample(a, kArticleLanguageSample, &sample);
+    a.language = DetectLanguage(sample, sample.size());
+  }
 }
 
 ParseResult PageWork::Run() {
@@ -706,6 +769,7 @@ ParseResult PageWork::Run() {
     // Everything up to and including the marker is the next segment's lead.
   }
   ProcessSegment(seg_begin, blocks_.size());
+  DetectLanguages();
   if (!profile_.site().name.empty() && page_.site.name.empty()) page_.site = profile_.site();
   if (page_.articles.empty()) {
     return ParseError{RejectReason::kNoArticleFound,
@@ -754,7 +818,7 @@ PageParser::PageParser(ProfileSet profiles, ParseOptions options)
 
 ParseResult PageParser::Parse(std::string_view text, std::string_view url) const {
   if (auto err = Validate(text, options_.max_page_bytes)) return *err;
-  PageWork work(text, profiles_.Select(url, text));
+  PageWork work(text, profiles_.Select(url, text), options_);
   return work.Run();
 }
 

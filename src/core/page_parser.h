@@ -17,6 +17,10 @@ namespace broadsheet {
 
 struct ParseOptions {
   size_t max_page_bytes = 8u << 20;  // 8 MiB
+  // Language identification (CLD2) is the costliest step per article; when
+  // false every article's language is "und" (for callers that do not need it
+  // and for measuring the rest of the parser on its own).
+  bool detect_language = true;
 };
 
 // Either a parsed page or why it was rejected.

@@ -199,13 +199,18 @@ struct Profile::Impl {
   std::unique_ptr<RE2> site_header;
   int g_site_name = -1, g_site_tagline = -1;
   std::vector<std::unique_ptr<RE2>> detect;
-  std::vector<uint64_t> stop_table;  // open addressing, 0 = empty
-  uint64_t stop_mask = 0;
+  std::vector<text::WordKey> stop_table;  // open addressing, all-zero = empty
+  uint64_t stop_shift = 64;
 
   static absl::StatusOr<std::shared_ptr<const Impl>> Compile(const RawProfile& raw);
 };
 
 namespace {
+
+size_t StopSlot(const text::WordKey& key, uint64_t shift) {
+  return static_cast<size_t>(((key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull) >>
+                             shift);
+}
 
 re2::StringPiece Piece(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
 
@@ -278,15 +283,18 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
     if (!re->ok()) return Bad(raw.origin, absl::StrCat("detect: bad pattern: ", re->error()));
     impl->detect.push_back(std::move(re));
   }
-  size_t cap = 16;
-  while (cap < raw.stopwords.size() * 2) cap <<= 1;
-  impl->stop_table.assign(cap, 0);
-  impl->stop_mask = cap - 1;
+  // At most 1/4 full, so a probe rarely looks past its first slot.
+  int bits = 4;
+  while ((size_t{1} << bits) < raw.stopwords.size() * 4) ++bits;
+  impl->stop_table.assign(size_t{1} << bits, text::WordKey{});
+  impl->stop_shift = 64 - bits;
   for (const auto& w : raw.stopwords) {
-    uint64_t h = text::LowerHash(w) | 1;  // never 0
-    size_t i = h & impl->stop_mask;
-    while (impl->stop_table[i] != 0 && impl->stop_table[i] != h) i = (i + 1) & impl->stop_mask;
-    impl->stop_table[i] = h;
+    const text::WordKey key = text::MakeWordKey(w);
+    if (key == text::WordKey{}) continue;  // empty or longer than a key holds
+    const size_t mask = impl->stop_table.size() - 1;
+    size_t i = StopSlot(key, impl->stop_shift);
+    while (impl->stop_table[i] != text::WordKey{} && impl->stop_table[i] != key) i = (i + 1) & mask;
+    impl->stop_table[i] = key;
   }
   return std::shared_ptr<const Impl>(std::move(impl));
 }
@@ -360,14 +368,12 @@ bool Profile::Detects(std::string_view page_prefix) const {
   return false;
 }
 
-bool Profile::IsStopword(uint64_t hash) const {
-  hash |= 1;
-  size_t i = hash & impl_->stop_mask;
-  while (true) {
-    const uint64_t v = impl_->stop_table[i];
-    if (v == hash) return true;
-    if (v == 0) return false;
-    i = (i + 1) & impl_->stop_mask;
+bool Profile::IsStopword(const text::WordKey& key) const {
+  const size_t mask = impl_->stop_table.size() - 1;
+  for (size_t i = StopSlot(key, impl_->stop_shift);; i = (i + 1) & mask) {
+    const text::WordKey& v = impl_->stop_table[i];
+    if (v == key) return key.lo != 0;
+    if (v.lo == 0) return false;
   }
 }
 

@@ -18,7 +18,7 @@
 //   "bios":          [{"rule", "pattern"}] with (?P<name>): author lines
 //   "bylines":       [{"rule", "pattern"}] with (?P<name>): "By X" lines
 //   "comment_headers": [{"rule", "pattern"}] lines that start reader comments
-//   "stopwords":     words for the text-density classifier
+//   "stopwords":     words (up to 16 bytes) for the text-density classifier
 //   "standfirst":    "auto" | "always" | "never"
 //   "max_rule_chars": blocks longer than this skip the regex rules
 // A rule object may also carry "max_chars": the rule only applies to blocks of
@@ -41,6 +41,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/parsed_page.h"
+#include "core/text_util.h"
 
 namespace re2 {
 class RE2;
@@ -89,8 +90,10 @@ class Profile {
   bool MatchSiteHeader(std::string_view block, Site* site) const;
   // True when a "detect" pattern matches `page_prefix`.
   bool Detects(std::string_view page_prefix) const;
-  // `hash` is text::LowerHash() of a word.
-  bool IsStopword(uint64_t hash) const;
+  // `key` is text::MakeWordKey() (or MakeWordKeyPadded()) of one word; words
+  // over text::kMaxKeyBytes bytes are never stopwords. Called once per word
+  // of every page, so it is a probe in a small open-addressing table.
+  bool IsStopword(const text::WordKey& key) const;
 
  private:
   std::shared_ptr<const Impl> impl_;

@@ -37,8 +37,8 @@ TEST(ProfileTest, MatchesRulesWithCaptures) {
   EXPECT_EQ(m->kind, RuleKind::kBio);
   EXPECT_EQ(m->name, "Jane Doe");
   EXPECT_FALSE(p.Match("Nothing to see here.").has_value());
-  EXPECT_TRUE(p.IsStopword(text::LowerHash("The")));
-  EXPECT_FALSE(p.IsStopword(text::LowerHash("harbour")));
+  EXPECT_TRUE(p.IsStopword(text::MakeWordKey("The")));
+  EXPECT_FALSE(p.IsStopword(text::MakeWordKey("harbour")));
 }
 
 TEST(ProfileTest, ReportsBadJsonAndPatterns) {

@@ -1,5 +1,9 @@
 #include "core/simhash.h"
 
+// Inlined XXH3 (same function as the shared library's, so fingerprints are
+// unchanged): one call per word and per shingle is too many for a call into
+// libxxhash.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <array>

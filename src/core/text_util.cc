@@ -1,6 +1,11 @@
 #include "core/text_util.h"
 
+#include <array>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace broadsheet::text {
 
@@ -93,87 +98,203 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-void AppendFolded(std::string_view in, std::string* out) {
+WordKey MakeWordKey(std::string_view word) {
+  if (word.empty() || word.size() > kMaxKeyBytes) return {};
+  char buf[kMaxKeyBytes] = {};
+  std::memcpy(buf, word.data(), word.size());
+  return MakeWordKeyPadded(buf, word.size());
+}
+
+namespace {
+
+// Bytes that can neither be whitespace nor start a multi-byte whitespace
+// character, so the folding loops copy them without a closer look.
+constexpr std::array<bool, 256> MakePlain() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c > ' ' && c < 0x80) || (c >= 0x80 && c != 0xC2 && c != 0xE2 && c != 0xE3 && c != 0xEF);
+  }
+  return t;
+}
+constexpr std::array<bool, 256> kPlain = MakePlain();
+
+#if defined(__SSE2__)
+// Masks (bit k = byte k) over 16 bytes at `p`: bytes that need the scalar
+// path (non-ASCII or ASCII controls, including tab and newline) and spaces.
+struct Chunk16 {
+  uint32_t special;
+  uint32_t space;
+};
+inline Chunk16 ScanChunk16(const unsigned char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Signed compare: bytes >= 0x80 are negative, so they count as "< 0x20".
+  const __m128i ctrl = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+  const __m128i sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  return {static_cast<uint32_t>(_mm_movemask_epi8(ctrl)),
+          static_cast<uint32_t>(_mm_movemask_epi8(sp))};
+}
+#endif
+
+}  // namespace
+
+size_t FoldInto(std::string_view in, char* out) {
   in = Trim(in);
   const size_t n = in.size();
+  const auto* s = reinterpret_cast<const unsigned char*>(in.data());
+  char* o = out;
   size_t i = 0;
-  bool pending_space = false;
   while (i < n) {
-    // Copy the longest run of bytes that cannot start a whitespace character.
-    size_t j = i;
-    while (j < n) {
-      const auto c = static_cast<unsigned char>(in[j]);
-      if (c > ' ' && c < 0x80) {
-        ++j;
+    size_t stop = n;  // scalar work runs until i passes `stop`
+#if defined(__SSE2__)
+    if (i + 16 <= n) {
+      // Fast path: 16 plain ASCII bytes whose spaces are single (also across
+      // the chunk boundary) are copied as they are.
+      const Chunk16 c = ScanChunk16(s + i);
+      const uint32_t prev_space = o != out && o[-1] == ' ';
+      const uint32_t flagged = c.special | (c.space & ((c.space << 1) | prev_space));
+      if (flagged == 0) {
+        std::memcpy(o, s + i, 16);
+        o += 16;
+        i += 16;
         continue;
       }
-      if (SpaceLen(in, j) != 0) break;
-      ++j;
+      stop = i + static_cast<size_t>(__builtin_ctz(flagged));
     }
-    if (j > i) {
-      if (pending_space) out->push_back(' ');
-      pending_space = false;
-      out->append(in.data() + i, j - i);
-      i = j;
-    }
-    while (i < n) {
+#endif
+    while (i < n && i <= stop) {
+      const unsigned char c = s[i];
+      if (kPlain[c]) {
+        *o++ = static_cast<char>(c);
+        ++i;
+        continue;
+      }
       size_t k = SpaceLen(in, i);
-      if (k == 0) break;
-      pending_space = true;
+      if (k == 0) {  // a multi-byte character that is not a space
+        *o++ = static_cast<char>(c);
+        ++i;
+        continue;
+      }
+      // A whitespace run; `in` is trimmed, so text follows it. The previous
+      // chunk may already have copied a space that starts this run.
       i += k;
+      while ((k = SpaceLen(in, i)) != 0) i += k;
+      if (o == out || o[-1] != ' ') *o++ = ' ';
     }
   }
+  return static_cast<size_t>(o - out);
+}
+
+void AppendFolded(std::string_view in, std::string* out) {
+  const size_t old = out->size();
+  out->resize(old + in.size());
+  out->resize(old + FoldInto(in, out->data() + old));
 }
 
 std::string Folded(std::string_view in) {
   std::string out;
-  out.reserve(in.size());
   AppendFolded(in, &out);
   return out;
 }
 
+namespace {
+
+// Identity-form byte classes: 0 copy as is, 1 ASCII whitespace or control
+// (folds to one space), 2 ASCII uppercase, 3 may start a multi-byte space or
+// punctuation that the identity form rewrites.
+constexpr std::array<uint8_t, 256> MakeIdClass() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c <= ' '; ++c) t[c] = 1;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = 2;
+  t[0xC2] = t[0xE2] = t[0xE3] = t[0xEF] = 3;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kIdClass = MakeIdClass();
+
+}  // namespace
+
 void AppendIdentityForm(std::string_view in, std::string* out) {
   in = Trim(in);
   const size_t n = in.size();
+  // The identity form is never longer than its input: every rewrite maps a
+  // sequence to one of at most the same length.
+  const size_t old = out->size();
+  out->resize(old + n);
+  char* const base = out->data();
+  char* o = base + old;
+  const auto* s = reinterpret_cast<const unsigned char*>(in.data());
   bool pending_space = false;
   size_t i = 0;
   while (i < n) {
-    const auto c = static_cast<unsigned char>(in[i]);
-    if (c < 0x80) {
-      if (c <= ' ') {
+    size_t stop = n;  // scalar work runs until i passes `stop`
+#if defined(__SSE2__)
+    if (i + 16 <= n) {
+      // Fast path: 16 ASCII bytes without controls, with single spaces and
+      // none at either end, only need lowercasing.
+      const Chunk16 c = ScanChunk16(s + i);
+      const uint32_t flagged = c.special | (c.space & ((c.space << 1) | 0x8001u));
+      if (flagged == 0) {
+        if (pending_space) {
+          if (o != base) *o++ = ' ';
+          pending_space = false;
+        }
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+        const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                                            _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o),
+                         _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+        o += 16;
+        i += 16;
+        continue;
+      }
+      stop = i + static_cast<size_t>(__builtin_ctz(flagged));
+    }
+#endif
+    while (i < n && i <= stop) {
+      const unsigned char c = s[i];
+      switch (kIdClass[c]) {
+        case 0:
+        case 2:
+          if (pending_space) {
+            if (o != base) *o++ = ' ';
+            pending_space = false;
+          }
+          *o++ = static_cast<char>(kIdClass[c] == 2 ? c + 32 : c);
+          ++i;
+          continue;
+        case 1:
+          pending_space = true;
+          ++i;
+          continue;
+        default:
+          break;
+      }
+      if (size_t k = SpaceLen(in, i); k != 0) {
         pending_space = true;
-        ++i;
+        i += k;
         continue;
       }
-      if (pending_space && !out->empty()) out->push_back(' ');
-      pending_space = false;
-      out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+      if (pending_space) {
+        if (o != base) *o++ = ' ';
+        pending_space = false;
+      }
+      if (c == 0xE2 && i + 2 < n && s[i + 1] == 0x80) {
+        const unsigned char b2 = s[i + 2];
+        const char* repl = nullptr;
+        if (b2 >= 0x98 && b2 <= 0x9B) repl = "'";        // ‘ ’ ‚ ‛
+        else if (b2 >= 0x9C && b2 <= 0x9F) repl = "\"";  // “ ” „ ‟
+        else if (b2 >= 0x90 && b2 <= 0x95) repl = "-";   // hyphens and dashes
+        else if (b2 == 0xA6) repl = "...";               // …
+        if (repl != nullptr) {
+          for (; *repl != '\0'; ++repl) *o++ = *repl;
+          i += 3;
+          continue;
+        }
+      }
+      *o++ = static_cast<char>(c);
       ++i;
-      continue;
     }
-    if (size_t k = SpaceLen(in, i); k != 0) {
-      pending_space = true;
-      i += k;
-      continue;
-    }
-    if (pending_space && !out->empty()) out->push_back(' ');
-    pending_space = false;
-    if (c == 0xE2 && i + 2 < n && static_cast<unsigned char>(in[i + 1]) == 0x80) {
-      const auto b2 = static_cast<unsigned char>(in[i + 2]);
-      const char* repl = nullptr;
-      if (b2 >= 0x98 && b2 <= 0x9B) repl = "'";        // ‘ ’ ‚ ‛
-      else if (b2 >= 0x9C && b2 <= 0x9F) repl = "\"";  // “ ” „ ‟
-      else if (b2 >= 0x90 && b2 <= 0x95) repl = "-";   // hyphens and dashes
-      else if (b2 == 0xA6) repl = "...";               // …
-      if (repl != nullptr) {
-        out->append(repl);
-        i += 3;
-        continue;
-      }
-    }
-    out->push_back(static_cast<char>(c));
-    ++i;
   }
+  out->resize(static_cast<size_t>(o - base));
 }
 
 }  // namespace broadsheet::text

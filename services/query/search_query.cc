@@ -1,0 +1,125 @@
+#include "query/search_query.h"
+
+#include <cctype>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+
+namespace broadsheet {
+namespace {
+
+absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// Word characters: ASCII letters and digits and every non-ASCII byte (so
+// UTF-8 letters stay inside words).
+bool IsWordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
+}
+
+void AddWords(std::string_view s, std::vector<std::string>* words) {
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && !IsWordChar(s[i])) ++i;
+    size_t start = i;
+    while (i < s.size() && IsWordChar(s[i])) ++i;
+    if (i > start) words->push_back(absl::AsciiStrToLower(Absl(s.substr(start, i - start))));
+  }
+}
+
+// Reads an operator value at `*i`: a quoted string or a run of non-spaces.
+std::string ReadValue(std::string_view q, size_t* i) {
+  if (*i < q.size() && q[*i] == '"') {
+    size_t end = q.find('"', *i + 1);
+    if (end == std::string_view::npos) end = q.size();
+    std::string value(q.substr(*i + 1, end - *i - 1));
+    *i = end == q.size() ? end : end + 1;
+    return std::string(absl::StripAsciiWhitespace(Absl(value)));
+  }
+  size_t start = *i;
+  while (*i < q.size() && !IsSpace(q[*i])) ++*i;
+  return std::string(q.substr(start, *i - start));
+}
+
+}  // namespace
+
+ParsedQuery ParseSearchQuery(std::string_view q) {
+  ParsedQuery out;
+  auto append = [&](std::string_view piece) {
+    if (!out.text.empty()) out.text.push_back(' ');
+    out.text.append(piece);
+  };
+  size_t i = 0;
+  while (i < q.size()) {
+    if (IsSpace(q[i])) {
+      ++i;
+      continue;
+    }
+    bool negated = q[i] == '-';
+    size_t body = negated ? i + 1 : i;
+    if (body < q.size() && q[body] == '"') {  // "phrase" or -"phrase"
+      size_t end = q.find('"', body + 1);
+      if (end == std::string_view::npos) end = q.size();
+      std::string_view phrase = q.substr(body + 1, end - body - 1);
+      append(q.substr(i, std::min(end + 1, q.size()) - i));
+      if (end == q.size()) out.text.push_back('"');
+      if (!negated) AddWords(phrase, &out.words);
+      i = end == q.size() ? end : end + 1;
+      continue;
+    }
+    if (!negated) {
+      std::vector<std::string>* target = nullptr;
+      size_t value_at = i;
+      if (absl::StartsWithIgnoreCase(Absl(q.substr(i)), "author:")) {
+        target = &out.authors;
+        value_at = i + 7;
+      } else if (absl::StartsWithIgnoreCase(Absl(q.substr(i)), "site:")) {
+        target = &out.sites;
+        value_at = i + 5;
+      }
+      if (target != nullptr && value_at < q.size() && !IsSpace(q[value_at])) {
+        size_t j = value_at;
+        std::string value = ReadValue(q, &j);
+        if (!value.empty()) {
+          target->push_back(std::move(value));
+          i = j;
+          continue;
+        }
+      }
+    }
+    size_t start = i;
+    while (i < q.size() && !IsSpace(q[i])) ++i;
+    std::string_view token = q.substr(start, i - start);
+    append(token);
+    if (!negated && token != "OR") AddWords(token, &out.words);
+  }
+  return out;
+}
+
+std::string ReplaceWords(std::string_view text, const std::vector<std::string>& from,
+                         const std::vector<std::string>& to) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!IsWordChar(text[i])) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && IsWordChar(text[i])) ++i;
+    std::string_view word = text.substr(start, i - start);
+    bool replaced = false;
+    for (size_t k = 0; k < from.size() && k < to.size(); ++k) {
+      if (absl::EqualsIgnoreCase(Absl(word), from[k])) {
+        out += to[k];
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out.append(word);
+  }
+  return out;
+}
+
+}  // namespace broadsheet

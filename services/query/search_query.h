@@ -1,0 +1,37 @@
+// ParseSearchQuery: splits the text of a SearchArticles query into the part
+// PostgreSQL's websearch_to_tsquery reads (words, "phrases", OR, -word) and
+// the operators Broadsheet adds on top of web-search syntax:
+//   author:"Full Name"   author:Name   site:courier.example   site:"County Courier"
+// Operator names are case-insensitive; a value in quotes may hold spaces.
+// An operator with an empty value, or negated (-author:x), is kept as text.
+// Pure function; thread-safe.
+#ifndef BROADSHEET_SERVICES_QUERY_SEARCH_QUERY_H_
+#define BROADSHEET_SERVICES_QUERY_SEARCH_QUERY_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace broadsheet {
+
+struct ParsedQuery {
+  // The query without its operators, spaces normalised; "" when only
+  // operators (or nothing) were given.
+  std::string text;
+  std::vector<std::string> authors;  // author: values, in order
+  std::vector<std::string> sites;    // site: values, in order
+  // Lower-cased words the query requires or offers (not excluded, not "OR"),
+  // for spelling suggestions.
+  std::vector<std::string> words;
+};
+
+ParsedQuery ParseSearchQuery(std::string_view query);
+
+// Replaces whole-word, case-insensitive occurrences of each `from[i]` in
+// `text` by `to[i]`; used to build the suggested query.
+std::string ReplaceWords(std::string_view text, const std::vector<std::string>& from,
+                         const std::vector<std::string>& to);
+
+}  // namespace broadsheet
+
+#endif  // BROADSHEET_SERVICES_QUERY_SEARCH_QUERY_H_

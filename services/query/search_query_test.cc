@@ -1,0 +1,65 @@
+#include "query/search_query.h"
+
+#include <gtest/gtest.h>
+
+namespace broadsheet {
+namespace {
+
+TEST(SearchQueryTest, PlainWebSearchTextPassesThrough) {
+  ParsedQuery q = ParseSearchQuery("  river   \"sewage spill\" OR flood -farm  ");
+  EXPECT_EQ(q.text, "river \"sewage spill\" OR flood -farm");
+  EXPECT_TRUE(q.authors.empty());
+  EXPECT_TRUE(q.sites.empty());
+  EXPECT_EQ(q.words, (std::vector<std::string>{"river", "sewage", "spill", "flood"}));
+}
+
+TEST(SearchQueryTest, ExtractsQuotedAndBareOperators) {
+  ParsedQuery q = ParseSearchQuery("author:\"Ruth Penhale\" river SITE:courier.example Author:Marlow");
+  EXPECT_EQ(q.text, "river");
+  EXPECT_EQ(q.authors, (std::vector<std::string>{"Ruth Penhale", "Marlow"}));
+  EXPECT_EQ(q.sites, (std::vector<std::string>{"courier.example"}));
+  EXPECT_EQ(q.words, (std::vector<std::string>{"river"}));
+}
+
+TEST(SearchQueryTest, OperatorsOnlyLeaveEmptyText) {
+  ParsedQuery q = ParseSearchQuery("site:\"County Courier\"");
+  EXPECT_EQ(q.text, "");
+  EXPECT_EQ(q.sites, (std::vector<std::string>{"County Courier"}));
+}
+
+TEST(SearchQueryTest, EmptyOrNegatedOperatorsStayText) {
+  EXPECT_EQ(ParseSearchQuery("author: river").text, "author: river");
+  ParsedQuery q = ParseSearchQuery("-author:x river");
+  EXPECT_EQ(q.text, "-author:x river");
+  EXPECT_TRUE(q.authors.empty());
+  EXPECT_EQ(ParseSearchQuery("author:\"\" x").text, "author:\"\" x");
+}
+
+TEST(SearchQueryTest, UnterminatedQuotesAreClosed) {
+  ParsedQuery q = ParseSearchQuery("\"river pollution");
+  EXPECT_EQ(q.text, "\"river pollution\"");
+  ParsedQuery a = ParseSearchQuery("author:\"Ruth Pen");
+  EXPECT_EQ(a.authors, (std::vector<std::string>{"Ruth Pen"}));
+  EXPECT_EQ(a.text, "");
+}
+
+TEST(SearchQueryTest, ExcludedPhraseGivesNoWords) {
+  ParsedQuery q = ParseSearchQuery("-\"water company\" Fïsh");
+  EXPECT_EQ(q.text, "-\"water company\" Fïsh");
+  EXPECT_EQ(q.words, (std::vector<std::string>{"fïsh"}));
+}
+
+TEST(SearchQueryTest, SqlLookingTextIsJustText) {
+  ParsedQuery q = ParseSearchQuery("'; DROP TABLE articles; -- author:bob");
+  EXPECT_EQ(q.text, "'; DROP TABLE articles; --");
+  EXPECT_EQ(q.authors, (std::vector<std::string>{"bob"}));
+}
+
+TEST(SearchQueryTest, ReplaceWordsKeepsSyntax) {
+  EXPECT_EQ(ReplaceWords("\"Rivr pollution\" OR -flod", {"rivr", "flod"}, {"river", "flood"}),
+            "\"river pollution\" OR -flood");
+  EXPECT_EQ(ReplaceWords("rivers rivr", {"rivr"}, {"river"}), "rivers river");
+}
+
+}  // namespace
+}  // namespace broadsheet
