@@ -17,6 +17,9 @@ APT_PACKAGES=(
   postgresql-15 postgresql-contrib openjdk-17-jre-headless maven
   # python client, proto includes, pytest
   python3-venv
+  # an English word list: the tsvector identity test compares the indexer's
+  # lexemes with PostgreSQL's on it
+  wamerican
 )
 PIP_PACKAGES=(grpcio-tools googleapis-common-protos grpcio-health-checking pytest)
 GRPCURL_VERSION="${GRPCURL_VERSION:-v1.9.3}"

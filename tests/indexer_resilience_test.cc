@@ -5,7 +5,6 @@
 // topic. Each test uses its own topic, consumer group and author names, so
 // it can share the stack with other tests and with earlier runs.
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +21,7 @@
 
 #include "broadsheet/v1/article.pb.h"
 #include "common/env.h"
+#include "common/kafka_admin.h"
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
 
@@ -48,42 +48,6 @@ std::string Hex16(uint64_t v) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
   return buf;
-}
-
-bool CreateTopic(const std::string& brokers, const std::string& topic, int partitions,
-                 std::string* error) {
-  char errstr[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(conf, "bootstrap.servers", brokers.c_str(), errstr, sizeof errstr);
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-  if (rk == nullptr) {
-    *error = errstr;
-    return false;
-  }
-  rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, errstr, sizeof errstr);
-  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
-  rd_kafka_CreateTopics(rk, &nt, 1, nullptr, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
-  bool ok = false;
-  if (event != nullptr) {
-    const rd_kafka_CreateTopics_result_t* result = rd_kafka_event_CreateTopics_result(event);
-    size_t count = 0;
-    const rd_kafka_topic_result_t** topics = rd_kafka_CreateTopics_result_topics(result, &count);
-    ok = rd_kafka_event_error(event) == RD_KAFKA_RESP_ERR_NO_ERROR && count == 1 &&
-         rd_kafka_topic_result_error(topics[0]) == RD_KAFKA_RESP_ERR_NO_ERROR;
-    if (!ok) {
-      *error = count == 1 && rd_kafka_topic_result_error_string(topics[0]) != nullptr
-                   ? rd_kafka_topic_result_error_string(topics[0])
-                   : rd_kafka_event_error_string(event);
-    }
-    rd_kafka_event_destroy(event);
-  } else {
-    *error = "CreateTopics timed out";
-  }
-  rd_kafka_NewTopic_destroy(nt);
-  rd_kafka_queue_destroy(queue);
-  rd_kafka_destroy(rk);
-  return ok;
 }
 
 // The articles of one run and what the database must hold afterwards.
@@ -227,10 +191,10 @@ class IndexerResilienceTest : public ::testing::Test {
       GTEST_SKIP() << "database unreachable (run `make up`): " << e.what();
     }
     topic_ = "it.articles." + Nonce();
-    std::string error;
-    if (!CreateTopic(settings_.kafka_brokers, topic_, 6, &error)) {
-      if (EnvOr("CI", "") == "true") FAIL() << "cannot create topic: " << error;
-      GTEST_SKIP() << "broker unreachable (run `make up`): " << error;
+    absl::Status created = CreateTopic(settings_.kafka_brokers, topic_, 6);
+    if (!created.ok()) {
+      if (EnvOr("CI", "") == "true") FAIL() << "cannot create topic: " << created;
+      GTEST_SKIP() << "broker unreachable (run `make up`): " << created;
     }
     group_ = "it-indexer-" + Nonce();
     workload_ = MakeWorkload(topic_);

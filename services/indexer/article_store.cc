@@ -3,9 +3,12 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <pqxx/pqxx>
+#include <chrono>
+#include <set>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 
 namespace broadsheet {
 namespace {
@@ -29,13 +32,15 @@ constexpr char kCreateStaging[] = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS staging_articles (
   id text, title text, standfirst text, body text, author_name text, author_bio text,
   image_caption text, image_credit text, site_name text, site_tagline text, url text,
-  language text, word_count integer, fingerprint bigint, published_at text, fetched_at text
+  language text, word_count integer, fingerprint bigint, published_at text, fetched_at text,
+  lexed boolean, title_tsv text, standfirst_tsv text, body_tsv text
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS staging_sources (
   article_id text, page_id text, url text, site text, fetched_at text
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS new_articles (
-  id text, author_id bigint, site_id bigint, indexed_at timestamptz
+  id text, author_id bigint, site_id bigint, indexed_at timestamptz, fingerprint bigint,
+  author_bio text
 ) ON COMMIT DELETE ROWS;
 )sql";
 
@@ -64,22 +69,27 @@ WITH inserted AS (
   INSERT INTO articles (id, title, standfirst, body, author_name, author_bio, image_caption,
                         image_credit, site_name, site_tagline, url, language, word_count,
                         fingerprint, published_at, fetched_at, author_id, site_id, canonical_id,
-                        tsv)
+                        tsv_source, tsv)
   SELECT DISTINCT ON (s.id) s.id, s.title, s.standfirst, s.body, s.author_name, s.author_bio,
          s.image_caption, s.image_credit, s.site_name, s.site_tagline, s.url, s.language,
          s.word_count, s.fingerprint, NULLIF(s.published_at, '')::timestamptz,
          NULLIF(s.fetched_at, '')::timestamptz, au.id, si.id, s.id,
-         setweight(to_tsvector('english', s.title), 'A') ||
-         setweight(to_tsvector('english', s.standfirst), 'B') ||
-         setweight(to_tsvector('english', s.body), 'D')
+         CASE WHEN s.lexed THEN 'indexer' ELSE 'postgres' END,
+         CASE WHEN s.lexed
+              THEN setweight(s.title_tsv::tsvector, 'A') ||
+                   setweight(s.standfirst_tsv::tsvector, 'B') ||
+                   setweight(s.body_tsv::tsvector, 'D')
+              ELSE setweight(to_tsvector('english', s.title), 'A') ||
+                   setweight(to_tsvector('english', s.standfirst), 'B') ||
+                   setweight(to_tsvector('english', s.body), 'D') END
   FROM staging_articles s
   LEFT JOIN authors au ON au.name = s.author_name AND s.author_name <> ''
   LEFT JOIN sites si ON si.name = s.site_name AND s.site_name <> ''
   WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.id)
   ORDER BY s.id
   ON CONFLICT (id) DO NOTHING
-  RETURNING id, author_id, site_id, indexed_at)
-INSERT INTO new_articles SELECT id, author_id, site_id, indexed_at FROM inserted
+  RETURNING id, author_id, site_id, indexed_at, fingerprint, author_bio)
+INSERT INTO new_articles SELECT * FROM inserted
 )sql";
 
 // What follows reads rows other indexers may be writing: the advisory lock
@@ -97,8 +107,8 @@ SET article_count = au.article_count + n.added,
     bio = CASE WHEN au.bio = '' THEN n.bio ELSE au.bio END
 FROM (SELECT DISTINCT ON (na.author_id) na.author_id,
              count(*) OVER (PARTITION BY na.author_id) AS added,
-             na.id AS latest_id, na.indexed_at AS latest_at, a.author_bio AS bio
-      FROM new_articles na JOIN articles a ON a.id = na.id
+             na.id AS latest_id, na.indexed_at AS latest_at, na.author_bio AS bio
+      FROM new_articles na
       WHERE na.author_id IS NOT NULL
       ORDER BY na.author_id, na.indexed_at DESC, na.id) n
 WHERE au.id = n.author_id
@@ -112,36 +122,39 @@ WHERE si.id = n.site_id
 )sql";
 
 // Near-duplicates of the new articles: candidates share one of the four
-// 16-bit bands (each probe is an index lookup), then the exact Hamming
-// distance decides. Stored in both directions.
+// 16-bit bands (each probe an index lookup, whatever the archive's size),
+// then the exact Hamming distance decides. Stored in both directions.
 constexpr char kLinkNearDuplicates[] = R"sql(
 WITH pairs AS (
   SELECT DISTINCT na.id AS article_id, c.id AS duplicate_id,
-         bit_count((a.fingerprint # c.fingerprint)::bit(64))::smallint AS distance
+         bit_count((na.fingerprint # c.fingerprint)::bit(64))::smallint AS distance
   FROM new_articles na
-  JOIN articles a ON a.id = na.id
-  JOIN articles c ON c.id <> a.id AND a.fingerprint <> 0 AND
-       (c.fp_band0 = a.fp_band0 OR c.fp_band1 = a.fp_band1 OR
-        c.fp_band2 = a.fp_band2 OR c.fp_band3 = a.fp_band3)
-  WHERE bit_count((a.fingerprint # c.fingerprint)::bit(64)) <= $1)
+  CROSS JOIN LATERAL (
+    SELECT id, fingerprint FROM articles WHERE fp_band0 = (na.fingerprint >> 48) & 65535
+    UNION ALL
+    SELECT id, fingerprint FROM articles WHERE fp_band1 = (na.fingerprint >> 32) & 65535
+    UNION ALL
+    SELECT id, fingerprint FROM articles WHERE fp_band2 = (na.fingerprint >> 16) & 65535
+    UNION ALL
+    SELECT id, fingerprint FROM articles WHERE fp_band3 = na.fingerprint & 65535) c
+  WHERE na.fingerprint <> 0 AND c.id <> na.id
+    AND bit_count((na.fingerprint # c.fingerprint)::bit(64)) <= $1)
 INSERT INTO near_duplicates (article_id, duplicate_id, distance)
 SELECT article_id, duplicate_id, distance FROM pairs
 UNION
 SELECT duplicate_id, article_id, distance FROM pairs
 ON CONFLICT DO NOTHING
+RETURNING article_id, duplicate_id
 )sql";
 
-// canonical_id = the smallest id among an article and its near-duplicates,
-// for the new articles and every article they were just linked to.
+// canonical_id = the smallest id among an article and its near-duplicates.
+// Only articles just linked can change (new ones start as their own
+// canonical); looked up by primary key.
 constexpr char kUpdateCanonical[] = R"sql(
-WITH touched AS (
-  SELECT id FROM new_articles
-  UNION SELECT d.duplicate_id FROM near_duplicates d JOIN new_articles na ON na.id = d.article_id)
 UPDATE articles a
 SET canonical_id = LEAST(a.id, (SELECT min(d.duplicate_id) FROM near_duplicates d
                                 WHERE d.article_id = a.id))
-FROM touched t
-WHERE a.id = t.id
+WHERE a.id = ANY($1::text[])
 )sql";
 
 constexpr char kInsertSources[] = R"sql(
@@ -153,17 +166,51 @@ ORDER BY article_id, page_id
 ON CONFLICT (article_id, page_id) DO NOTHING
 )sql";
 
+// A text[] literal; ids are hex, but quote and escape anyway.
+std::string PgTextArray(const std::set<std::string>& values) {
+  std::string out = "{";
+  for (const std::string& v : values) {
+    if (out.size() > 1) out.push_back(',');
+    out.push_back('"');
+    for (char c : v) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
 }  // namespace
 
-PgArticleStore::PgArticleStore(std::string database_url, int max_near_duplicate_distance)
-    : database_url_(std::move(database_url)), max_distance_(max_near_duplicate_distance) {}
+PgArticleStore::PgArticleStore(std::string database_url, int max_near_duplicate_distance,
+                               bool compute_lexemes)
+    : database_url_(std::move(database_url)),
+      max_distance_(max_near_duplicate_distance),
+      lexer_(compute_lexemes ? EnglishTsVector::CreateBuiltin() : nullptr) {}
 PgArticleStore::~PgArticleStore() = default;
+
+// A text exercising the lexer's paths; at connect the server's own
+// to_tsvector must agree with the lexer on it, or the lexer is not used.
+constexpr char kLexerSelfCheck[] =
+    "The harbour master's by-election report, published in 2024, didn\xe2\x80\x99t "
+    "satisfy \xe2\x80\x9crunning\xe2\x80\x9d councillors \xe2\x80\x94 the 258th time.";
 
 absl::Status PgArticleStore::Connect() {
   try {
     conn_ = std::make_unique<pqxx::connection>(database_url_);
     pqxx::nontransaction setup(*conn_);
     setup.exec(kCreateStaging);
+    if (lexer_) {
+      std::string theirs =
+          setup.exec_params1("SELECT to_tsvector('english', $1)::text", kLexerSelfCheck)[0].c_str();
+      if (lexer_->Compute(kLexerSelfCheck).value_or("") != theirs) {
+        LogWarn("indexer lexer disagrees with this server's to_tsvector; leaving it to PostgreSQL",
+                {{"server", theirs}});
+        lexer_.reset();
+      }
+    }
     return absl::OkStatus();
   } catch (const std::exception& e) {
     conn_.reset();
@@ -178,17 +225,39 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
     if (absl::Status s = Connect(); !s.ok()) return s;
   }
   try {
+    using Clock = std::chrono::steady_clock;
+    auto mark = Clock::now();
+    auto lap = [&mark]() {
+      auto now = Clock::now();
+      double ms = std::chrono::duration<double, std::milli>(now - mark).count();
+      mark = now;
+      return ms;
+    };
+    PhaseMillis phases;
     pqxx::work txn(*conn_);
     {
       pqxx::stream_to copy(txn, "staging_articles");
       for (const v1::Article& a : articles) {
+        std::string body = JoinBody(a);
+        // Lexemes computed here (exactly as to_tsvector would) spare
+        // PostgreSQL the most expensive part of the write; text the lexer
+        // does not handle is left to to_tsvector in the upsert.
+        std::optional<std::string> title_tsv, standfirst_tsv, body_tsv;
+        if (lexer_) {
+          title_tsv = lexer_->Compute(a.title());
+          if (title_tsv) standfirst_tsv = lexer_->Compute(a.standfirst());
+          if (standfirst_tsv) body_tsv = lexer_->Compute(body);
+        }
+        bool lexed = body_tsv.has_value();
         copy << std::make_tuple(
-            a.id(), a.title(), a.standfirst(), JoinBody(a), a.author().name(), a.author().bio(),
+            a.id(), a.title(), a.standfirst(), body, a.author().name(), a.author().bio(),
             a.image().caption(), a.image().credit(), a.site().name(), a.site().tagline(), a.url(),
             a.language().empty() ? std::string("und") : a.language(), a.word_count(),
             static_cast<int64_t>(a.fingerprint()),
             TimeText(a, a.published_at(), a.has_published_at()),
-            TimeText(a, a.fetched_at(), a.has_fetched_at()));
+            TimeText(a, a.fetched_at(), a.has_fetched_at()), lexed ? "t" : "f",
+            lexed ? *title_tsv : std::string(), lexed ? *standfirst_tsv : std::string(),
+            lexed ? *body_tsv : std::string());
       }
       copy.complete();
     }
@@ -204,19 +273,29 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
       }
       copy.complete();
     }
+    phases.copy = lap();
     txn.exec(kInsertAuthors);
     txn.exec(kInsertSites);
     pqxx::result inserted = txn.exec(kInsertArticles);
+    phases.insert = lap();
     pqxx::result linked = txn.exec(kInsertSources);
     txn.exec(kLinkLock);
     txn.exec(kCountAuthors);
     txn.exec(kCountSites);
+    phases.counts = lap();
     pqxx::result near = txn.exec_params(kLinkNearDuplicates, max_distance_);
-    if (inserted.affected_rows() > 0) txn.exec(kUpdateCanonical);
+    if (!near.empty()) {
+      std::set<std::string> touched;
+      for (const pqxx::row& row : near) touched.insert(row[0].c_str());
+      txn.exec_params(kUpdateCanonical, PgTextArray(touched));
+    }
+    phases.near_duplicates = lap();
     // Wakes watchers (query service WatchArticles) once this commits.
     txn.exec("NOTIFY broadsheet_articles");
     txn.commit();
+    phases.commit = lap();
     if (stats != nullptr) {
+      stats->phases = phases;
       stats->new_articles = static_cast<int>(inserted.affected_rows());
       stats->new_sources = static_cast<int>(linked.affected_rows());
       stats->near_duplicate_links = static_cast<int>(near.affected_rows() / 2);

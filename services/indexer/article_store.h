@@ -16,14 +16,21 @@
 
 #include "absl/status/status.h"
 #include "broadsheet/v1/article.pb.h"
+#include "tsearch/english_tsvector.h"
 
 
 namespace broadsheet {
+
+// Where a batch's time went, in milliseconds (copy includes lexing).
+struct PhaseMillis {
+  double copy = 0, insert = 0, counts = 0, near_duplicates = 0, commit = 0;
+};
 
 struct WriteStats {
   int new_articles = 0;
   int new_sources = 0;
   int near_duplicate_links = 0;  // pairs newly linked as near-duplicates
+  PhaseMillis phases;
 };
 
 class ArticleStore {
@@ -36,7 +43,10 @@ class PgArticleStore final : public ArticleStore {
  public:
   // Articles whose fingerprints differ in at most `max_near_duplicate_distance`
   // bits (0..3: the band index finds every pair up to 3) are linked.
-  PgArticleStore(std::string database_url, int max_near_duplicate_distance = 3);
+  // With `compute_lexemes`, tsvectors are computed in this process where the
+  // lexer can match to_tsvector exactly (see tsearch/english_tsvector.h).
+  PgArticleStore(std::string database_url, int max_near_duplicate_distance = 3,
+                 bool compute_lexemes = true);
   ~PgArticleStore() override;
 
   // UNAVAILABLE when the database cannot be reached (retry later);
@@ -48,6 +58,7 @@ class PgArticleStore final : public ArticleStore {
 
   std::string database_url_;
   int max_distance_;
+  std::unique_ptr<EnglishTsVector> lexer_;
   std::unique_ptr<pqxx::connection> conn_;
 };
 

@@ -59,6 +59,7 @@ absl::Status Indexer::Consume(const std::vector<InRecord>& batch, BatchResult* r
     result->articles = static_cast<int>(articles.size());
     result->new_articles = stats.new_articles;
     result->near_duplicate_links = stats.near_duplicate_links;
+    result->phases = stats.phases;
     result->dead_letters = static_cast<int>(dead.size());
   }
   return absl::OkStatus();

@@ -25,6 +25,7 @@ struct BatchResult {
   int new_articles = 0;   // not stored before this batch
   int near_duplicate_links = 0;
   int dead_letters = 0;
+  PhaseMillis phases;
 };
 
 class Indexer {

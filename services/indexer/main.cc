@@ -117,7 +117,9 @@ int main(int argc, char** argv) {
     LogError("BROADSHEET_NEAR_DUPLICATE_DISTANCE must be 0..3 (four 16-bit bands find up to 3)");
     return 1;
   }
-  PgArticleStore store(settings.database_url, max_distance);
+  // BROADSHEET_INDEXER_LEXEMES=postgres leaves all tsvector work to the database.
+  bool compute_lexemes = EnvOr("BROADSHEET_INDEXER_LEXEMES", "indexer") != "postgres";
+  PgArticleStore store(settings.database_url, max_distance, compute_lexemes);
   Indexer indexer(&store, producer->get(), settings.dlq_topic);
   const size_t batch_size = static_cast<size_t>(EnvIntOr("BROADSHEET_INDEXER_BATCH", 1000));
   const auto batch_wait = std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_BATCH_MS", 200));
@@ -165,7 +167,12 @@ int main(int argc, char** argv) {
                               {"new_articles", result.new_articles},
                               {"near_duplicate_links", result.near_duplicate_links},
                               {"dead_letters", result.dead_letters},
-                              {"seconds", seconds}});
+                              {"seconds", seconds},
+                              {"ms", {{"copy", result.phases.copy},
+                                      {"insert", result.phases.insert},
+                                      {"counts", result.phases.counts},
+                                      {"near", result.phases.near_duplicates},
+                                      {"commit", result.phases.commit}}}});
   }
   // Graceful: the batch in flight is done and committed; leave the group now
   // so the others take over its partitions at once.

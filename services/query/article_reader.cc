@@ -153,9 +153,10 @@ std::string SimilarTermsSql() {
       "ORDER BY c.score DESC, a.id LIMIT $2");
 }
 
-// Authors in name order ($1 = after this name) or one author ($3 exact).
+// Authors in name order ($1 = after this name) or one author ($1 exact);
+// $2 is the limit.
 std::string AuthorsSql(bool one) {
-  std::string where = one ? "author_name = $3::text"
+  std::string where = one ? "author_name = $1::text"
                           : "author_name <> '' AND ($1::text = '' OR author_name > $1::text)";
   return absl::StrCat(
       "SELECT g.author_name, g.n, ", kArticleColumns, " FROM (SELECT author_name, count(*) AS n "
@@ -449,7 +450,7 @@ absl::StatusOr<AuthorPage> ArticleReader::ListAuthors(int page_size,
   return RunInTransaction<AuthorPage>(pool_, timeout, [&](pqxx::work& txn)
                                                           -> absl::StatusOr<AuthorPage> {
     pqxx::result rows = txn.exec_prepared("list_authors", after ? after->key : std::string(),
-                                          page_size + 1, std::string());
+                                          page_size + 1);
     AuthorPage page;
     for (const pqxx::row& row : rows) {
       if (static_cast<int>(page.authors.size()) == page_size) break;
@@ -466,7 +467,7 @@ absl::StatusOr<v1::AuthorProfile> ArticleReader::GetAuthor(const std::string& na
                                                            std::chrono::milliseconds timeout) {
   return RunInTransaction<v1::AuthorProfile>(
       pool_, timeout, [&](pqxx::work& txn) -> absl::StatusOr<v1::AuthorProfile> {
-        pqxx::result rows = txn.exec_prepared("get_author", std::string(), 1, name);
+        pqxx::result rows = txn.exec_prepared("get_author", name, 1);
         if (rows.empty()) return absl::NotFoundError(absl::StrCat("no author named ", name));
         return AuthorFromRow(rows[0]);
       });

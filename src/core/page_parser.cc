@@ -87,6 +87,10 @@ constexpr size_t kMinArticleLanguageSample = 160;
 constexpr size_t kArticleLanguageSample = 320;
 constexpr int kOneLanguagePercent = 90;
 constexpr uint32_t kProseChars = 250;
+// A first paragraph longer than this is the lede, not a standfirst, unless
+// the profile says standfirsts are always there: standfirsts are one short
+// sentence, news ledes a long one.
+constexpr uint32_t kMaxAutoStandfirstChars = 180;
 constexpr size_t kArenaPad = text::kMaxKeyBytes;
 
 // Bullet mark at the start of `s` (already trimmed): returns its byte length
@@ -137,8 +141,11 @@ bool EndsWithSentencePunct(std::string_view s) {
 // Everything Parse() needs while working on one page.
 class PageWork {
  public:
-  PageWork(std::string_view text, const Profile& profile, const ParseOptions& options)
-      : text_(text), profile_(profile), options_(options) {}
+  // `site_from_profile`: the profile was chosen by the page's URL, so its
+  // fixed site (if any) names the page when the page has no header line.
+  PageWork(std::string_view text, const Profile& profile, bool site_from_profile,
+           const ParseOptions& options)
+      : text_(text), profile_(profile), site_from_profile_(site_from_profile), options_(options) {}
 
   ParseResult Run();
 
@@ -161,6 +168,7 @@ class PageWork {
 
   std::string_view text_;
   const Profile& profile_;
+  const bool site_from_profile_;
   const ParseOptions& options_;
   std::string arena_;     // folded blocks, then kArenaPad zero bytes
   size_t arena_len_ = 0;  // bytes of folded text in arena_
@@ -215,49 +223,29 @@ void PageWork::SplitBlocks() {
   }
 }
 
-// Byte classes for Measure(): word bytes (ASCII letters and digits, UTF-8
-// bytes except the 0xE2 lead of curly quotes and dashes), the space between
-// tokens, other ASCII, and 0xE2 (a 3-byte separator).
-enum : uint8_t { kWordByte, kSpaceByte, kPunctByte, kE2Byte };
-constexpr std::array<uint8_t, 256> MakeMeasureClass() {
-  std::array<uint8_t, 256> t{};
-  for (int c = 0; c < 256; ++c) t[c] = text::IsWordByte(c) ? kWordByte : kPunctByte;
-  t[' '] = kSpaceByte;
-  t[0xE2] = kE2Byte;
-  return t;
-}
-constexpr std::array<uint8_t, 256> kMeasureClass = MakeMeasureClass();
-
 void PageWork::Measure(Block* b) const {
   const std::string_view s = Text(*b);
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  uint32_t words = 0, stops = 0, tokens = n > 0 ? 1 : 0, sentences = 0;
-  size_t i = 0;
-  while (i < n) {
-    const uint8_t cls = kMeasureClass[u[i]];
-    if (cls == kWordByte) {
-      const size_t start = i;
-      while (++i < n && kMeasureClass[u[i]] == kWordByte) {
-      }
-      ++words;
-      // Text(*b) lies in the arena, whose zeroed tail makes the 16-byte load safe.
-      if (i - start <= text::kMaxKeyBytes &&
-          profile_.IsStopword(text::MakeWordKeyPadded(s.data() + start, i - start))) {
-        ++stops;
-      }
-      continue;
-    }
-    if (cls == kSpaceByte) {
-      ++tokens;
-      const char prev = i > 0 ? s[i - 1] : 0;
-      if (prev == '.' || prev == '!' || prev == '?') ++sentences;
-    }
-    i += cls == kE2Byte ? 3 : 1;
-  }
-  b->words = words;
+  uint32_t stops = 0, spaces = 0, sentences = 0;
+  uint64_t punct_carry = 0;  // the previous window ended with . ! or ?
+  const size_t words = text::ForEachWord(
+      s, text::WordRule::kMeasure,
+      [&](size_t begin, size_t end) {
+        // Text(*b) lies in the arena, whose zeroed tail makes the 16-byte
+        // load safe.
+        if (end - begin <= text::kMaxKeyBytes &&
+            profile_.IsStopword(text::MakeWordKeyPadded(s.data() + begin, end - begin))) {
+          ++stops;
+        }
+      },
+      [&](const text::Window& w) {
+        spaces += static_cast<uint32_t>(__builtin_popcountll(w.space));
+        sentences += static_cast<uint32_t>(
+            __builtin_popcountll(w.space & ((w.end_punct << 1) | punct_carry)));
+        punct_carry = w.end_punct >> 63;
+      });
+  b->words = static_cast<uint32_t>(words);
   b->stops = stops;
-  b->tokens = tokens;
+  b->tokens = s.empty() ? 0 : spaces + 1;
   b->sentences = static_cast<uint16_t>(std::min<uint32_t>(sentences, 0xFFFF));
   b->ends_punct = EndsWithSentencePunct(s);
 }
@@ -364,8 +352,18 @@ void PageWork::ApplyRules() {
       continue;
     }
     if (in_comments) {
-      b.kind = b.tokens >= 4 ? Kind::kComment : Kind::kDrop;
+      // Comments are sentences or long; short unpunctuated lines under a
+      // comment count ("Comments (12)") are the page's link lists.
+      const bool comment_like = b.tokens >= 4 && (b.bullet != 0 || b.ends_punct || b.len >= 80);
+      b.kind = comment_like ? Kind::kComment : Kind::kDrop;
       if (b.kind == Kind::kDrop) b.rule = "comment_meta";
+      continue;
+    }
+    // The author's role or desk under a byline ("Health reporter").
+    if (i > 0 && blocks_[i - 1].kind == Kind::kByline && b.bullet == 0 && b.tokens <= 4 &&
+        b.len <= 40 && !b.ends_punct && !NameLike(s)) {
+      b.kind = Kind::kDrop;
+      b.rule = "byline_role";
       continue;
     }
     // Author box: a bare name line, then a line that starts "is ..."/"was ...".
@@ -419,6 +417,9 @@ void PageWork::ApplyContext() {
   auto neighbour_good = [&](size_t i, int dir) {
     for (size_t j = i + dir; j < n; j += dir) {  // wraps past 0 to a huge value
       const Block& o = blocks_[j];
+      // Boilerplate inside a body ("Advertisement", "Read more: ...") does
+      // not separate its paragraphs.
+      if (o.kind == Kind::kDrop) continue;
       if (!IsTextKind(o.kind)) return false;
       if (o.cls == Cls::kShort || o.bullet != 0) continue;
       return o.good;
@@ -638,7 +639,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
           take = true;
           break;
         case StandfirstMode::kAuto:
-          take = body.size() >= 3 && StandfirstLike(body[0]) && p0.len <= 220 && p0.ends_punct &&
+          take = body.size() >= 3 && StandfirstLike(body[0]) && p0.len <= kMaxAutoStandfirstChars && p0.ends_punct &&
                  p0.len < blocks_[body[1]].len;
           break;
         case StandfirstMode::kNever:
@@ -770,7 +771,9 @@ ParseResult PageWork::Run() {
   }
   ProcessSegment(seg_begin, blocks_.size());
   DetectLanguages();
-  if (!profile_.site().name.empty() && page_.site.name.empty()) page_.site = profile_.site();
+  if (site_from_profile_ && !profile_.site().name.empty() && page_.site.name.empty()) {
+    page_.site = profile_.site();
+  }
   if (page_.articles.empty()) {
     return ParseError{RejectReason::kNoArticleFound,
                       absl::StrCat("no article found in ", blocks_.size(), " blocks (",
@@ -797,8 +800,10 @@ std::optional<ParseError> Validate(std::string_view text, size_t max_bytes) {
   const size_t sample = std::min<size_t>(text.size(), 64 << 10);
   size_t controls = 0;
   for (size_t i = 0; i < sample; ++i) {
+    // Branch-free so that the compiler vectorises it.
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') ++controls;
+    controls += static_cast<size_t>(c < 0x20) & (c != '\n') & (c != '\r') & (c != '\t') &
+                (c != '\f');
   }
   if (controls * 10 > sample) {
     return ParseError{RejectReason::kBinaryData,
@@ -818,7 +823,9 @@ PageParser::PageParser(ProfileSet profiles, ParseOptions options)
 
 ParseResult PageParser::Parse(std::string_view text, std::string_view url) const {
   if (auto err = Validate(text, options_.max_page_bytes)) return *err;
-  PageWork work(text, profiles_.Select(url, text), options_);
+  const Profile* by_url = profiles_.ForUrl(url);
+  PageWork work(text, by_url != nullptr ? *by_url : profiles_.Detect(text), by_url != nullptr,
+                options_);
   return work.Run();
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <initializer_list>
 #include <random>
 #include <sstream>
 
@@ -160,6 +161,69 @@ TEST_F(PageParserTest, StripsNavigationCookiesRelatedAndFooterNoise) {
   EXPECT_TRUE(Dropped(page, "copyright", "Valley Courier"));
 }
 
+// Body text must hold none of these page furniture strings.
+void ExpectNoneInBody(const std::string& body, std::initializer_list<const char*> gone) {
+  for (const char* g : gone) EXPECT_EQ(body.find(g), std::string::npos) << g;
+}
+
+TEST_F(PageParserTest, RegionalPaperWithBylineRoleAudioAndRelatedLists) {
+  const ParsedPage page = MustParse(Fixture("noisy_regional_paper.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Walk-in clinic to close at weekends as nurses are moved to the hospital");
+  EXPECT_EQ(a.standfirst, "");  // a long first sentence is the lede, kept in the body
+  EXPECT_EQ(a.author.name, "Tomasz Brennan");
+  ASSERT_EQ(a.paragraphs.size(), 5u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 20), "The walk-in clinic o");
+  // The last paragraph follows a newsletter box and still belongs to the body.
+  EXPECT_EQ(a.paragraphs.back().substr(0, 20), "Residents have start");
+  ExpectNoneInBody(Body(a), {"Health reporter", "Listen to", "Share on", "Advertisement",
+                             "Read more", "Sign up", "Comments", "Petition to save", "cookies",
+                             "Back to top", "All rights reserved"});
+  // Headlines under a comment count are link lists, not reader comments.
+  EXPECT_TRUE(page.comments.empty());
+  EXPECT_TRUE(Dropped(page, "byline_role", "Health reporter"));
+  EXPECT_TRUE(Dropped(page, "audio_player", "Listen to this article"));
+  EXPECT_TRUE(Dropped(page, "comment_meta", "Councillors call for"));
+  EXPECT_EQ(page.site.name, "");
+}
+
+TEST_F(PageParserTest, MagazineFeatureWithConsentBannerListAndRecommendations) {
+  const ParsedPage page = MustParse(Fixture("noisy_magazine_feature.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "The island that switched off its diesel generators");
+  EXPECT_EQ(a.standfirst.substr(0, 30), "After a decade of false starts");
+  EXPECT_EQ(a.author.name, "Ines Carvalho and Mark Odell");
+  EXPECT_EQ(a.image.caption, "Solar panels above the harbour at dawn.");
+  EXPECT_EQ(a.image.credit, "Ana Ribeiro / Reuters");
+  ASSERT_EQ(a.paragraphs.size(), 9u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 22), "For most of the last c");
+  EXPECT_EQ(a.paragraphs[3], "four wind turbines on the ridge above the village");  // bullet, mark gone
+  EXPECT_EQ(a.paragraphs.back().substr(0, 22), "Other islands are now ");
+  ExpectNoneInBody(Body(a), {"cookie", "Manage preferences", "5 min read", "Topics:",
+                             "You might also like", "tidal power", "briefing", "Enter your email",
+                             "Instagram", "Copyright"});
+  EXPECT_TRUE(Dropped(page, "cookie_notice", "uses cookies"));
+  EXPECT_TRUE(Dropped(page, "tags", "Topics: Energy"));
+  EXPECT_EQ(a.language, "en");
+}
+
+TEST_F(PageParserTest, WireStoryWithDatelineTrendingAndLanguageMenu) {
+  const ParsedPage page = MustParse(Fixture("noisy_wire_story.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Port workers end strike after agreeing new shift rules");
+  ASSERT_EQ(a.paragraphs.size(), 5u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 20), "Dock workers at the ");
+  EXPECT_EQ(a.paragraphs.back().substr(0, 20), "Union leaders said t");
+  ExpectNoneInBody(Body(a), {"Sign In", "09:15", "minute read", "Reporting by", "Trust Principles",
+                             "Airline cuts", "Central bank", "quotes delayed", "Deutsch",
+                             "All rights reserved"});
+  EXPECT_TRUE(Dropped(page, "dateline", "Tuesday 4 May 2021"));
+  EXPECT_TRUE(page.comments.empty());
+}
+
 TEST_F(PageParserTest, SameArticleOnTwoPagesGetsSameId) {
   const std::string page = Fixture("marker_two_articles.txt");
   // The same first article, with a different image credit and no second article.
@@ -179,6 +243,24 @@ TEST_F(PageParserTest, UrlSelectsSiteProfile) {
   const ParsedPage page =
       MustParse(Fixture("noisy_crawl.txt"), "https://www.newstatesman.com/politics/x");
   EXPECT_EQ(page.site.name, "New Statesman");
+}
+
+TEST_F(PageParserTest, DetectedProfileNeverNamesTheSite) {
+  // "Show Hide image" lines make the New Statesman profile's rules apply,
+  // but without a URL or header line nothing says which site this is.
+  const std::string page = Fixture("marker_two_articles.txt");
+  ASSERT_NE(page.find("Show Hide image"), std::string::npos);
+  const ParsedPage no_url = MustParse(page);
+  EXPECT_EQ(no_url.site.name, "");
+  EXPECT_EQ(no_url.site.tagline, "");
+  EXPECT_EQ(no_url.articles.size(), 2u);
+  // A header line names the site whatever profile the page gets.
+  const ParsedPage header = MustParse("Harbour Post | News from the coast\n\n" + page);
+  EXPECT_EQ(header.site.name, "Harbour Post");
+  EXPECT_EQ(header.site.tagline, "News from the coast");
+  // A URL on the profile's host does name it.
+  EXPECT_EQ(MustParse(page, "https://www.newstatesman.com/politics/x").site.name, "New Statesman");
+  EXPECT_EQ(MustParse(page, "https://example.org/news/1").site.name, "");
 }
 
 TEST_F(PageParserTest, RejectsEmptyAndWhitespacePages) {

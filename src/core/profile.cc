@@ -4,6 +4,8 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
@@ -177,6 +179,11 @@ struct CompiledRule {
   std::string name;
   size_t max_chars = SIZE_MAX;
   std::unique_ptr<RE2> re;
+  // The same pattern with \p{L}, \p{Lu} and \p{Ll} narrowed to ASCII, for
+  // extracting groups from ASCII blocks (where it matches exactly as `re`
+  // does): Unicode classes make the program ~10x larger, and RE2's submatch
+  // engines pay for program size on every match. Null when not applicable.
+  std::unique_ptr<RE2> ascii_re;
   int g_name = -1, g_caption = -1, g_credit = -1;
 };
 
@@ -199,17 +206,66 @@ struct Profile::Impl {
   std::unique_ptr<RE2> site_header;
   int g_site_name = -1, g_site_tagline = -1;
   std::vector<std::unique_ptr<RE2>> detect;
-  std::vector<text::WordKey> stop_table;  // open addressing, all-zero = empty
-  uint64_t stop_shift = 64;
+  std::optional<Profile::StopwordSet> stopwords;
 
   static absl::StatusOr<std::shared_ptr<const Impl>> Compile(const RawProfile& raw);
 };
 
 namespace {
 
-size_t StopSlot(const text::WordKey& key, uint64_t shift) {
-  return static_cast<size_t>(((key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull) >>
-                             shift);
+// `pattern` with the Unicode letter classes \p{L}, \p{Lu} and \p{Ll}
+// replaced by their ASCII members, or nullopt when it has none or has other
+// \p / \P classes.
+std::optional<std::string> AsciiVariant(std::string_view pattern) {
+  std::string out;
+  bool in_class = false, changed = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      const char e = pattern[i + 1];
+      if (e == 'p' || e == 'P') {
+        const std::string_view rest = pattern.substr(i);
+        const char* ascii = nullptr;
+        size_t len = 0;
+        if (rest.starts_with("\\p{Lu}")) ascii = "A-Z", len = 6;
+        else if (rest.starts_with("\\p{Ll}")) ascii = "a-z", len = 6;
+        else if (rest.starts_with("\\p{L}")) ascii = "A-Za-z", len = 5;
+        if (ascii == nullptr) return std::nullopt;
+        out += in_class ? std::string(ascii) : absl::StrCat("[", ascii, "]");
+        i += len - 1;
+        changed = true;
+        continue;
+      }
+      out += c;
+      out += e;
+      ++i;
+      continue;
+    }
+    if (c == '[' && !in_class) {
+      in_class = true;
+      out += c;
+      // A ']' or '^]' right after '[' is a literal.
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out += pattern[++i];
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];
+      continue;
+    }
+    if (c == ']' && in_class) in_class = false;
+    out += c;
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
+
+bool IsAscii(std::string_view s) {
+  uint64_t acc = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    acc |= w;
+  }
+  for (; i < s.size(); ++i) acc |= static_cast<unsigned char>(s[i]);
+  return (acc & 0x8080808080808080ull) == 0;
 }
 
 re2::StringPiece Piece(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
@@ -241,6 +297,13 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
       if (!c.re->ok()) {
         return Bad(raw.origin, absl::StrCat(kKindKeys[k], " rule \"", r.name,
                                             "\": bad pattern: ", c.re->error()));
+      }
+      if (auto ascii = AsciiVariant(r.pattern)) {
+        auto re = std::make_unique<RE2>(*ascii, opts);
+        // Keep it only if it compiled to the same groups (it always should).
+        if (re->ok() && re->NamedCapturingGroups() == c.re->NamedCapturingGroups()) {
+          c.ascii_re = std::move(re);
+        }
       }
       c.g_name = Group(*c.re, "name");
       c.g_caption = Group(*c.re, "caption");
@@ -286,20 +349,20 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
   // At most 1/4 full, so a probe rarely looks past its first slot.
   int bits = 4;
   while ((size_t{1} << bits) < raw.stopwords.size() * 4) ++bits;
-  impl->stop_table.assign(size_t{1} << bits, text::WordKey{});
-  impl->stop_shift = 64 - bits;
+  std::vector<text::WordKey> table(size_t{1} << bits);
   for (const auto& w : raw.stopwords) {
     const text::WordKey key = text::MakeWordKey(w);
     if (key == text::WordKey{}) continue;  // empty or longer than a key holds
-    const size_t mask = impl->stop_table.size() - 1;
-    size_t i = StopSlot(key, impl->stop_shift);
-    while (impl->stop_table[i] != text::WordKey{} && impl->stop_table[i] != key) i = (i + 1) & mask;
-    impl->stop_table[i] = key;
+    size_t i = StopwordSet::Slot(key, bits);
+    while (table[i] != text::WordKey{} && table[i] != key) i = (i + 1) & (table.size() - 1);
+    table[i] = key;
   }
+  impl->stopwords.emplace(std::move(table));
   return std::shared_ptr<const Impl>(std::move(impl));
 }
 
-Profile::Profile(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+Profile::Profile(std::shared_ptr<const Impl> impl)
+    : impl_(std::move(impl)), stopwords_(&*impl_->stopwords) {}
 Profile::~Profile() = default;
 
 const std::string& Profile::name() const { return impl_->name; }
@@ -313,6 +376,9 @@ std::optional<RuleMatch> Profile::Match(std::string_view block) const {
   hits.clear();
   for (const auto& tier : impl_->tiers) {
     if (tier.rule_index.empty() || block.size() > tier.max_chars) continue;
+    // Most blocks match no rule: asking only whether any rule matches lets
+    // RE2 skip building the list of matches (an allocation per call).
+    if (!tier.set->Match(Piece(block), nullptr)) continue;
     tier_hits.clear();
     if (!tier.set->Match(Piece(block), &tier_hits)) continue;
     for (int h : tier_hits) hits.push_back(tier.rule_index[h]);
@@ -330,9 +396,10 @@ std::optional<RuleMatch> Profile::Match(std::string_view block) const {
   const CompiledRule& r = *best;
   RuleMatch m{r.kind, r.name, {}, {}, {}};
   if (r.g_name < 0 && r.g_caption < 0 && r.g_credit < 0) return m;
+  const RE2& re = r.ascii_re != nullptr && IsAscii(block) ? *r.ascii_re : *r.re;
   re2::StringPiece groups[8];
-  const int n = std::min(r.re->NumberOfCapturingGroups() + 1, 8);
-  if (!r.re->Match(Piece(block), 0, block.size(), RE2::UNANCHORED, groups, n)) return std::nullopt;
+  const int n = std::min(re.NumberOfCapturingGroups() + 1, 8);
+  if (!re.Match(Piece(block), 0, block.size(), RE2::UNANCHORED, groups, n)) return std::nullopt;
   auto get = [&](int g) {
     return g >= 0 && g < n && groups[g].data() != nullptr
                ? text::Trim(std::string_view(groups[g].data(), groups[g].size()))
@@ -368,14 +435,8 @@ bool Profile::Detects(std::string_view page_prefix) const {
   return false;
 }
 
-bool Profile::IsStopword(const text::WordKey& key) const {
-  const size_t mask = impl_->stop_table.size() - 1;
-  for (size_t i = StopSlot(key, impl_->stop_shift);; i = (i + 1) & mask) {
-    const text::WordKey& v = impl_->stop_table[i];
-    if (v == key) return key.lo != 0;
-    if (v.lo == 0) return false;
-  }
-}
+Profile::StopwordSet::StopwordSet(std::vector<text::WordKey> table)
+    : table_(std::move(table)), shift_(64 - std::countr_zero(table_.size())) {}
 
 absl::StatusOr<ProfileSet> ProfileSet::FromJson(std::span<const ProfileSource> sources) {
   std::vector<RawProfile> raws;
@@ -427,25 +488,32 @@ std::string HostOf(std::string_view url) {
   return host;
 }
 
-const Profile& ProfileSet::Select(std::string_view url, std::string_view text) const {
-  if (!url.empty()) {
-    const std::string host = HostOf(url);
-    const Profile* best = nullptr;
-    size_t best_len = 0;
-    for (const auto& site : sites_) {
-      for (const auto& h : site->hosts()) {
-        const bool match = host == h || (host.size() > h.size() && host.ends_with(h) &&
-                                          host[host.size() - h.size() - 1] == '.');
-        if (match && h.size() > best_len) best = site.get(), best_len = h.size();
-      }
+const Profile* ProfileSet::ForUrl(std::string_view url) const {
+  if (url.empty()) return nullptr;
+  const std::string host = HostOf(url);
+  const Profile* best = nullptr;
+  size_t best_len = 0;
+  for (const auto& site : sites_) {
+    for (const auto& h : site->hosts()) {
+      const bool match = host == h || (host.size() > h.size() && host.ends_with(h) &&
+                                        host[host.size() - h.size() - 1] == '.');
+      if (match && h.size() > best_len) best = site.get(), best_len = h.size();
     }
-    if (best != nullptr) return *best;
   }
+  return best;
+}
+
+const Profile& ProfileSet::Detect(std::string_view text) const {
   const std::string_view prefix = text.substr(0, 64 << 10);
   for (const auto& site : sites_) {
     if (site->Detects(prefix)) return *site;
   }
   return *generic_;
+}
+
+const Profile& ProfileSet::Select(std::string_view url, std::string_view text) const {
+  const Profile* by_url = ForUrl(url);
+  return by_url != nullptr ? *by_url : Detect(text);
 }
 
 }  // namespace broadsheet

@@ -8,7 +8,8 @@
 //   "hosts":         ["example.com", ...]; absent/empty = the generic profile
 //   "detect":        regexes; any match in the first 64 KiB of a page whose
 //                    URL selects no profile picks this profile
-//   "site":          {"name": ..., "tagline": ...} fixed site for this profile
+//   "site":          {"name": ..., "tagline": ...} fixed site for pages whose
+//                    URL selects this profile (never for a "detect" match)
 //   "site_header":   regex with groups (?P<name>) and (?P<tagline>), tried on
 //                    the first block of a page
 //   "boilerplate":   [{"rule": name, "pattern": regex}, ...] blocks to drop
@@ -91,12 +92,41 @@ class Profile {
   // True when a "detect" pattern matches `page_prefix`.
   bool Detects(std::string_view page_prefix) const;
   // `key` is text::MakeWordKey() (or MakeWordKeyPadded()) of one word; words
-  // over text::kMaxKeyBytes bytes are never stopwords. Called once per word
-  // of every page, so it is a probe in a small open-addressing table.
-  bool IsStopword(const text::WordKey& key) const;
+  // over text::kMaxKeyBytes bytes are never stopwords.
+  bool IsStopword(const text::WordKey& key) const { return stopwords_->Contains(key); }
+
+  // The profile's stopwords as an open-addressing table (at most 1/4 full),
+  // inline because it is probed once per word of every page.
+  class StopwordSet {
+   public:
+    explicit StopwordSet(std::vector<text::WordKey> table);
+    bool Contains(const text::WordKey& key) const {
+      const size_t mask = table_.size() - 1;
+      size_t i = static_cast<size_t>(
+          ((key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull) >> shift_);
+      while (true) {
+        const text::WordKey& v = table_[i];
+        // Usually decided at the first slot: a hit, or an empty slot.
+        if (v.lo == key.lo && v.hi == key.hi) return key.lo != 0;
+        if (v.lo == 0) return false;
+        i = (i + 1) & mask;
+      }
+    }
+    // Slot of `key` in a table of 2^bits entries.
+    static size_t Slot(const text::WordKey& key, int bits) {
+      return static_cast<size_t>(((key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) *
+                                  0xD6E8FEB86659FD93ull) >>
+                                 (64 - bits));
+    }
+
+   private:
+    std::vector<text::WordKey> table_;  // all-zero = empty slot
+    int shift_;
+  };
 
  private:
   std::shared_ptr<const Impl> impl_;
+  const StopwordSet* stopwords_;  // owned by impl_
 };
 
 // One rule file's text and where it came from (for error messages).
@@ -123,6 +153,12 @@ class ProfileSet {
   // else the first site profile whose "detect" matches the text, else
   // generic.
   const Profile& Select(std::string_view url, std::string_view text) const;
+  // The site profile whose "hosts" match the URL's host (longest suffix), or
+  // nullptr. Only such a profile may name the page's site: a "detect" match
+  // picks which rules apply, but similar text appears on other sites too.
+  const Profile* ForUrl(std::string_view url) const;
+  // The first site profile whose "detect" matches `text`, else generic.
+  const Profile& Detect(std::string_view text) const;
 
  private:
   std::shared_ptr<const Profile> generic_;

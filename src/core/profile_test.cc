@@ -41,6 +41,23 @@ TEST(ProfileTest, MatchesRulesWithCaptures) {
   EXPECT_FALSE(p.IsStopword(text::MakeWordKey("harbour")));
 }
 
+TEST(ProfileTest, GroupsMatchTheSameOnAsciiAndUnicodeBlocks) {
+  // ASCII blocks take a copy of the rule with ASCII letter classes.
+  const ProfileSet set = ProfileSet::Builtin();
+  const Profile& p = set.generic();
+  auto ascii = p.Match("Jane Doe-Smith is a reporter on the coast.");
+  ASSERT_TRUE(ascii.has_value());
+  EXPECT_EQ(ascii->kind, RuleKind::kBio);
+  EXPECT_EQ(ascii->name, "Jane Doe-Smith");
+  auto unicode = p.Match("Zo\xC3\xAB Dupr\xC3\xA9 is a reporter on the coast.");
+  ASSERT_TRUE(unicode.has_value());
+  EXPECT_EQ(unicode->name, "Zo\xC3\xAB Dupr\xC3\xA9");
+  auto byline = p.Match("By Jane Doe and Sam Roe");
+  ASSERT_TRUE(byline.has_value());
+  EXPECT_EQ(byline->kind, RuleKind::kByline);
+  EXPECT_EQ(byline->name, "Jane Doe and Sam Roe");
+}
+
 TEST(ProfileTest, ReportsBadJsonAndPatterns) {
   auto bad_json = ProfileSet::FromJson("{not json");
   EXPECT_FALSE(bad_json.ok());
@@ -70,6 +87,12 @@ TEST(ProfileTest, SelectsSiteByHostThenDetectThenGeneric) {
   EXPECT_EQ(set->Select("https://nota.example/", "").name(), "generic");
   EXPECT_EQ(set->Select("", "Bee | Buzz\n\nText").name(), "b");
   EXPECT_EQ(set->Select("", "Plain").name(), "generic");
+  // Only a URL match counts as knowing the site; "detect" only picks rules.
+  ASSERT_NE(set->ForUrl("https://www.a.example/x"), nullptr);
+  EXPECT_EQ(set->ForUrl("https://www.a.example/x")->name(), "a");
+  EXPECT_EQ(set->ForUrl("https://nota.example/"), nullptr);
+  EXPECT_EQ(set->ForUrl(""), nullptr);
+  EXPECT_EQ(set->Detect("Bee | Buzz\n\nText").name(), "b");
   // Site profiles keep the generic rules after their own.
   const Profile& a = set->Select("http://a.example/", "");
   EXPECT_EQ(a.standfirst_mode(), StandfirstMode::kAlways);

@@ -3,12 +3,14 @@
 // here). Skips when the seeds are absent, except under CI=true.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <map>
 #include <sstream>
+#include <string_view>
 
 #include "core/page_parser.h"
 #include "core/profile_loader.h"
@@ -44,11 +46,19 @@ std::string Norm(const std::string& s) {
   return out;
 }
 
+// Lowercased name without a leading honorific ("Dr ", "Prof. ", ...). Plain
+// string code: <regex> trips -Wmaybe-uninitialized in sanitizer builds.
 std::string NameKey(const std::string& s) {
-  static const std::regex kHonorific(R"(^(dr|prof|professor|sir|dame|lord|lady|mr|mrs|ms|rt hon)\.?\s+)",
-                                     std::regex::icase);
-  std::string n = std::regex_replace(Norm(s), kHonorific, "");
+  std::string n = Norm(s);
   for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view h : {"dr", "prof", "professor", "sir", "dame", "lord", "lady", "mr", "mrs",
+                             "ms", "rt hon"}) {
+    if (!std::string_view(n).starts_with(h)) continue;
+    size_t i = h.size();
+    if (i < n.size() && n[i] == '.') ++i;
+    if (i >= n.size() || n[i] != ' ') continue;  // Norm() folded spaces to one
+    return n.substr(i + 1);
+  }
   return n;
 }
 

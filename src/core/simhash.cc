@@ -8,6 +8,7 @@
 
 #include <array>
 #include <bit>
+#include <cstring>
 
 #include "core/text_util.h"
 
@@ -33,7 +34,13 @@ class Accumulator {
     char buf[64];
     const size_t len = end - begin;
     uint64_t h;
-    if (len <= sizeof(buf)) {
+    if (len <= text::kMaxKeyBytes && begin + 16 <= s.size()) {
+      // Lowercase 8 bytes at a time; the key holds exactly the word's bytes.
+      const text::WordKey key = text::MakeWordKeyPadded(s.data() + begin, len);
+      std::memcpy(buf, &key.lo, 8);
+      std::memcpy(buf + 8, &key.hi, 8);
+      h = XXH3_64bits(buf, len);
+    } else if (len <= sizeof(buf)) {
       for (size_t i = 0; i < len; ++i) {
         char c = s[begin + i];
         buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
@@ -88,31 +95,10 @@ class Accumulator {
   int pending_ = 0;
 };
 
-// Bytes of the word separator at s[i], or 0 when s[i] is part of a word.
-// Multi-byte whitespace and U+2000..203F punctuation (curly quotes, dashes)
-// separate words.
-size_t SeparatorLen(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (!text::IsWordByte(c)) return 1;
-  if (c < 0xC2) return 0;
-  if (size_t k = text::SpaceLen(s, i); k != 0) return k;
-  if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80) return 3;
-  return 0;
-}
-
 void Feed(std::string_view s, Accumulator* acc) {
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    if (size_t k = SeparatorLen(s, i); k != 0) {
-      i += k;
-      continue;
-    }
-    size_t j = i + 1;
-    while (j < n && SeparatorLen(s, j) == 0) ++j;
-    acc->AddWord(s, i, j);
-    i = j;
-  }
+  text::ForEachWord(
+      s, text::WordRule::kSimHash, [&](size_t begin, size_t end) { acc->AddWord(s, begin, end); },
+      [](const text::Window&) {});
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "core/text_util.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -96,6 +97,84 @@ std::string_view Trim(std::string_view s) {
     }
   }
   return s;
+}
+
+namespace {
+
+// Bytes of the SimHash separator at s[i], or 0 when s[i] is part of a word.
+size_t SimHashSeparatorLen(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (!IsWordByte(c)) return 1;
+  if (c < 0xC2) return 0;
+  if (size_t k = SpaceLen(s, i); k != 0) return k;
+  if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80) return 3;
+  return 0;
+}
+
+// ScanWindow() for the 16 bytes at `pos` one byte at a time (non-ASCII text
+// and the end of `s`). Returns the word bitmap; spaces and punctuation are
+// added to `w` at `shift`.
+uint64_t ScanBytes(std::string_view s, size_t pos, WordRule rule, int* skip, Window* w, int shift) {
+  uint64_t word = 0;
+  const size_t end = std::min(s.size(), pos + 16);
+  for (size_t i = pos; i < end; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const uint64_t bit = uint64_t{1} << (shift + (i - pos));
+    if (c == ' ') w->space |= bit;
+    if (c == '.' || c == '!' || c == '?') w->end_punct |= bit;
+    if (*skip > 0) {
+      --*skip;
+      continue;
+    }
+    if (rule == WordRule::kMeasure) {
+      if (c == 0xE2) {
+        *skip = 2;
+      } else if (IsWordByte(c)) {
+        word |= bit;
+      }
+    } else if (const size_t k = SimHashSeparatorLen(s, i); k != 0) {
+      *skip = static_cast<int>(k) - 1;
+    } else {
+      word |= bit;
+    }
+  }
+  return word;
+}
+
+}  // namespace
+
+Window ScanWindow(std::string_view s, size_t pos, WordRule rule, int* skip) {
+  Window w;
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  for (int part = 0; part < 4; ++part) {
+    const size_t at = pos + 16 * part;
+    if (at >= s.size()) break;
+    const int shift = 16 * part;
+#if defined(__SSE2__)
+    if (at + 16 <= s.size() && *skip == 0) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + at));
+      if (_mm_movemask_epi8(v) == 0) {  // ASCII: words are letters and digits
+        const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                             _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+        const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                            _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+        const __m128i punct = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')), _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8('?')));
+        auto bits = [&](__m128i m) {
+          return static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(m))) << shift;
+        };
+        w.word |= bits(_mm_or_si128(letter, digit));
+        w.space |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+        w.end_punct |= bits(punct);
+        continue;
+      }
+    }
+#endif
+    w.word |= ScanBytes(s, at, rule, skip, &w, shift);
+  }
+  return w;
 }
 
 WordKey MakeWordKey(std::string_view word) {
@@ -229,9 +308,13 @@ void AppendIdentityForm(std::string_view in, std::string* out) {
 #if defined(__SSE2__)
     if (i + 16 <= n) {
       // Fast path: 16 ASCII bytes without controls, with single spaces and
-      // none at either end, only need lowercasing.
+      // none first, only need lowercasing.
       const Chunk16 c = ScanChunk16(s + i);
-      const uint32_t flagged = c.special | (c.space & ((c.space << 1) | 0x8001u));
+      // A space in the last byte only defers to the next byte, as in the
+      // scalar loop: copy 15 bytes and leave the space pending.
+      const uint32_t trailing = c.space & 0x8000u;
+      const uint32_t flagged =
+          c.special | (c.space & ((c.space << 1) | 0x0001u)) | (trailing & (c.space << 1));
       if (flagged == 0) {
         if (pending_space) {
           if (o != base) *o++ = ' ';
@@ -242,7 +325,8 @@ void AppendIdentityForm(std::string_view in, std::string* out) {
                                             _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
         _mm_storeu_si128(reinterpret_cast<__m128i*>(o),
                          _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
-        o += 16;
+        o += trailing != 0 ? 15 : 16;
+        pending_space = trailing != 0;
         i += 16;
         continue;
       }

@@ -98,6 +98,60 @@ constexpr bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
 }
 
+// How ScanWindow() tells word bytes from separators outside ASCII (inside
+// ASCII, words are runs of letters and digits under both rules).
+enum class WordRule : uint8_t {
+  // The parser's text measures: every 0xE2 sequence (curly quotes, dashes,
+  // bullets, arrows) separates words; other non-ASCII bytes are word bytes.
+  kMeasure,
+  // SimHash tokens: Unicode spaces and U+2000..U+203F separate words; other
+  // non-ASCII bytes are word bytes.
+  kSimHash,
+};
+
+// Bitmaps of s[pos, pos + 64): bit k describes byte pos + k; bytes past the
+// end of `s` read as separators. Scanning a page 64 bytes at a time and
+// walking word boundaries with bit tricks avoids a branch per byte.
+struct Window {
+  uint64_t word = 0;      // word bytes
+  uint64_t space = 0;     // ASCII spaces
+  uint64_t end_punct = 0;  // '.', '!' and '?'
+};
+// `skip` carries, from one window to the next, how many bytes of a multi-byte
+// separator are still to come; start with 0.
+Window ScanWindow(std::string_view s, size_t pos, WordRule rule, int* skip);
+
+// Calls on_word(begin, end) for every word of `s` under `rule`, in order, and
+// returns the number of words; `on_window`, if given, sees every Window.
+template <typename OnWord, typename OnWindow>
+size_t ForEachWord(std::string_view s, WordRule rule, OnWord&& on_word, OnWindow&& on_window) {
+  size_t words = 0, start = 0;
+  uint64_t carry = 0;  // 1 when a word runs over the window boundary
+  int skip = 0;
+  for (size_t pos = 0; pos < s.size(); pos += 64) {
+    const Window w = ScanWindow(s, pos, rule, &skip);
+    on_window(w);
+    const uint64_t shifted = (w.word << 1) | carry;
+    uint64_t events = (w.word & ~shifted) | (~w.word & shifted);  // starts and ends
+    while (events != 0) {
+      const size_t at = pos + static_cast<size_t>(__builtin_ctzll(events));
+      if (w.word >> (at - pos) & 1) {
+        start = at;
+      } else {
+        on_word(start, at);
+        ++words;
+      }
+      events &= events - 1;
+    }
+    carry = w.word >> 63;
+  }
+  if (carry != 0) {
+    on_word(start, s.size());
+    ++words;
+  }
+  return words;
+}
+
 }  // namespace broadsheet::text
 
 #endif  // BROADSHEET_CORE_TEXT_UTIL_H_

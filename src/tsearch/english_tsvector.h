@@ -1,0 +1,63 @@
+// EnglishTsVector computes, outside the database, exactly what PostgreSQL's
+// to_tsvector('english', text) returns, in tsvector text form, so the indexer
+// can take that work off PostgreSQL (it dominates the write path) and spread
+// it over indexer processes.
+//
+// Exactness comes first: it handles the common shape of news prose (ASCII
+// words, plain numbers, letter-only hyphenated compounds, everyday
+// punctuation and typographic quotes and dashes) and returns nullopt for
+// anything PostgreSQL's parser treats specially (URLs, hosts, e-mail
+// addresses, versions, decimals, non-ASCII letters, ...). The caller then lets
+// PostgreSQL compute that text. english_tsvector_test.cc and the integration
+// test compare both on a large vocabulary; the indexer also self-checks
+// against the live server at start-up.
+//
+// Rules mirrored from PostgreSQL 15: every token, stopwords included, takes
+// the next position; a hyphenated word yields the whole compound and then
+// each part; positions stop at 16383; a lexeme keeps at most 255 positions;
+// lexemes are sorted bytewise. Words are lowercased, checked against the
+// english stopword list, then stemmed with Snowball's English stemmer
+// (libstemmer, the same algorithm PostgreSQL bundles).
+//
+// Not thread-safe (owns a stemmer and a cache): one per thread.
+#ifndef BROADSHEET_TSEARCH_ENGLISH_TSVECTOR_H_
+#define BROADSHEET_TSEARCH_ENGLISH_TSVECTOR_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+struct sb_stemmer;
+
+namespace broadsheet {
+
+class EnglishTsVector {
+ public:
+  // `stopwords` is the text of PostgreSQL's english.stop (one word a line).
+  explicit EnglishTsVector(std::string_view stopwords);
+  // The stopword list compiled in from the build machine's PostgreSQL, or
+  // null when none was found at build time (then nothing can be lexed here).
+  static std::unique_ptr<EnglishTsVector> CreateBuiltin();
+  ~EnglishTsVector();
+
+  EnglishTsVector(const EnglishTsVector&) = delete;
+  EnglishTsVector& operator=(const EnglishTsVector&) = delete;
+
+  // The tsvector text of `text`, or nullopt when PostgreSQL must compute it.
+  std::optional<std::string> Compute(std::string_view text);
+
+ private:
+  // The lexeme of one lowercased word, "" for a stopword.
+  const std::string& Lexeme(const std::string& lowered);
+
+  sb_stemmer* stemmer_;
+  std::unordered_set<std::string> stopwords_;
+  std::unordered_map<std::string, std::string> cache_;
+};
+
+}  // namespace broadsheet
+
+#endif  // BROADSHEET_TSEARCH_ENGLISH_TSVECTOR_H_

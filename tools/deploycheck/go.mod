@@ -1,0 +1,3 @@
+module broadsheet/tools/deploycheck
+
+go 1.25
