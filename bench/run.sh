@@ -21,8 +21,6 @@ trap 'rm -f "$out"' EXIT
 python3 - "$out" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1]))
-print(f"build type: {data['context'].get('library_build_type', '?')} benchmark library, "
-      f"{data['context'].get('num_cpus', '?')} CPUs")
 for b in data["benchmarks"]:
     name = b["name"].split("/min_time")[0]
     mbs = b.get("bytes_per_second", 0) / 1e6

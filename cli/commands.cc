@@ -11,12 +11,17 @@
 #include <memory>
 #include <variant>
 
+#include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
 
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
 #include "common/page_convert.h"
+#include "common/security.h"
 #include "core/article_id.h"
 #include "core/page_parser.h"
 #include "core/page_reader.h"
@@ -131,11 +136,18 @@ PageMeta MetaOf(const RawPageRecord& record) {
 std::string IngestAddress() { return EnvOr("BROADSHEET_INGEST_ADDR", "127.0.0.1:50051"); }
 std::string QueryAddress() { return EnvOr("BROADSHEET_QUERY_ADDR", "127.0.0.1:50052"); }
 
-std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
+// TLS / mTLS from BROADSHEET_TLS_*; `ingest` calls carry the bearer token
+// from BROADSHEET_INGEST_TOKEN_FILE (common/security.h).
+std::shared_ptr<grpc::Channel> Connect(const std::string& address, bool ingest = false) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  auto channel = MakeClientChannel(address, ClientSecurityFromEnv(), ingest, args);
+  if (!channel.ok()) {
+    std::fprintf(stderr, "broadsheet: %s\n", channel.status().ToString().c_str());
+    std::exit(2);
+  }
+  return *channel;
 }
 
 int ReportRpcError(const char* what, const std::string& address, const grpc::Status& status) {
@@ -219,7 +231,7 @@ int Ingest(const std::vector<std::string>& args) {
     return 2;
   }
   std::string address = IngestAddress();
-  auto stub = v1::IngestService::NewStub(Connect(address));
+  auto stub = v1::IngestService::NewStub(Connect(address, /*ingest=*/true));
   grpc::ClientContext context;
   v1::IngestPagesResponse response;
   auto writer = stub->IngestPages(&context, &response);
@@ -263,23 +275,94 @@ int Ingest(const std::vector<std::string>& args) {
   return response.rejected_pages() + local_rejects > 0 ? 1 : 0;
 }
 
+namespace {
+
+// "2024-03-01" (midnight UTC) or RFC 3339 ("2024-03-01T09:30:00Z").
+bool ParseWhen(const std::string& text, google::protobuf::Timestamp* ts) {
+  std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
+  return google::protobuf::util::TimeUtil::FromString(full, ts);
+}
+
+std::string Bold(const std::string& s, bool tty) {
+  return tty ? "\x1b[1m" + s + "\x1b[0m" : s;
+}
+
+std::string Byline(const v1::Article& a) {
+  std::string byline = a.author().name();
+  if (!a.site().name().empty()) byline += (byline.empty() ? "" : " · ") + a.site().name();
+  if (a.has_published_at()) {
+    byline += (byline.empty() ? "" : " · ") +
+              google::protobuf::util::TimeUtil::ToString(a.published_at()).substr(0, 10);
+  }
+  return byline + (byline.empty() ? "" : " · ") + a.id();
+}
+
+// Fills `filter` from --author, --site, --from, --to, --language; false
+// (after a message) when a date does not parse.
+bool FilterFromFlags(const Flags& flags, v1::ArticleFilter* filter) {
+  for (const char* name : {"author", "site"}) {
+    if (!flags.Has(name)) continue;
+    for (absl::string_view v : absl::StrSplit(flags.Get(name), ',', absl::SkipWhitespace())) {
+      (std::string(name) == "author" ? filter->add_authors() : filter->add_sites())
+          ->assign(std::string(absl::StripAsciiWhitespace(v)));
+    }
+  }
+  if (flags.Has("from") &&
+      !ParseWhen(flags.Get("from"), filter->mutable_published()->mutable_start_time())) {
+    std::fprintf(stderr, "broadsheet: --from wants YYYY-MM-DD or an RFC 3339 time\n");
+    return false;
+  }
+  if (flags.Has("to") &&
+      !ParseWhen(flags.Get("to"), filter->mutable_published()->mutable_end_time())) {
+    std::fprintf(stderr, "broadsheet: --to wants YYYY-MM-DD or an RFC 3339 time\n");
+    return false;
+  }
+  filter->set_language(flags.Get("language"));
+  return true;
+}
+
+std::string JoinWords(const std::vector<std::string>& words) {
+  std::string query;
+  for (const std::string& word : words) query += (query.empty() ? "" : " ") + word;
+  return query;
+}
+
+std::unique_ptr<v1::QueryService::Stub> QueryStub(std::string* address) {
+  *address = QueryAddress();
+  return v1::QueryService::NewStub(Connect(*address));
+}
+
+void SetDeadline(grpc::ClientContext* context) {
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+}
+
+}  // namespace
+
 int Search(const std::vector<std::string>& args) {
   Flags flags;
-  if (!ParseFlags(args, {"limit", "page-token"}, {"json"}, &flags)) return 2;
-  if (flags.positional.empty()) {
-    std::fprintf(stderr, "usage: broadsheet search [--limit N] [--page-token T] [--json] QUERY\n");
+  if (!ParseFlags(args, {"limit", "page-token", "author", "site", "from", "to", "sort", "language"},
+                  {"json", "duplicates"}, &flags)) {
     return 2;
   }
-  std::string query;
-  for (const std::string& word : flags.positional) query += (query.empty() ? "" : " ") + word;
+  if (flags.positional.empty() && !flags.Has("author") && !flags.Has("site")) {
+    std::fprintf(stderr,
+                 "usage: broadsheet search [--author NAME] [--site SITE] [--from DATE] [--to DATE]\n"
+                 "         [--sort relevance|newest] [--language CODE] [--duplicates]\n"
+                 "         [--limit N] [--page-token T] [--json] QUERY\n");
+    return 2;
+  }
+  std::string query = JoinWords(flags.positional);
   v1::SearchArticlesRequest request;
   request.set_query(query);
   request.set_page_size(std::atoi(flags.Get("limit", "10").c_str()));
   request.set_page_token(flags.Get("page-token"));
-  std::string address = QueryAddress();
-  auto stub = v1::QueryService::NewStub(Connect(address));
+  request.set_order_by(flags.Get("sort"));
+  request.set_include_duplicates(flags.Has("duplicates"));
+  if (!FilterFromFlags(flags, request.mutable_filter())) return 2;
+  std::string address;
+  auto stub = QueryStub(&address);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  SetDeadline(&context);
   v1::SearchArticlesResponse response;
   grpc::Status status = stub->SearchArticles(&context, request, &response);
   if (!status.ok()) return ReportRpcError("SearchArticles", address, status);
@@ -288,20 +371,156 @@ int Search(const std::vector<std::string>& args) {
     return 0;
   }
   bool tty = isatty(STDOUT_FILENO) != 0;
-  std::printf("%lld result(s) for %s\n\n", static_cast<long long>(response.total_size()),
-              query.c_str());
+  std::printf("%s%lld result(s) for %s\n", response.total_size_exact() ? "" : "about ",
+              static_cast<long long>(response.total_size()), query.c_str());
+  if (!response.suggested_query().empty()) {
+    std::printf("did you mean: %s\n", Bold(response.suggested_query(), tty).c_str());
+  }
+  std::printf("\n");
   int n = 0;
   for (const v1::SearchHit& hit : response.hits()) {
     const v1::Article& a = hit.article();
-    std::printf("%2d. %s%s%s\n", ++n, tty ? "\x1b[1m" : "", a.title().c_str(), tty ? "\x1b[0m" : "");
-    std::string byline = a.author().name();
-    if (!a.site().name().empty()) byline += (byline.empty() ? "" : " · ") + a.site().name();
-    std::printf("    %s%s%s\n", byline.c_str(), byline.empty() ? "" : " · ", a.id().c_str());
-    std::printf("    %s\n\n", RenderSnippet(hit.snippet(), tty).c_str());
+    std::printf("%2d. %s\n", ++n, Bold(a.title(), tty).c_str());
+    std::printf("    %s", Byline(a).c_str());
+    if (hit.duplicate_count() > 0) std::printf(" · +%d near-duplicate(s)", hit.duplicate_count());
+    std::printf("\n    %s\n\n", RenderSnippet(hit.snippet(), tty).c_str());
+  }
+  auto facet_line = [](const char* label, const auto& counts) {
+    if (counts.empty()) return;
+    std::printf("%s:", label);
+    for (const v1::FacetCount& c : counts) {
+      std::printf(" %s (%lld)", c.value().c_str(), static_cast<long long>(c.count()));
+    }
+    std::printf("\n");
+  };
+  facet_line("authors", response.facets().authors());
+  facet_line("sites", response.facets().sites());
+  facet_line("languages", response.facets().languages());
+  if (!response.next_page_token().empty()) {
+    std::printf("more: --page-token %s\n", response.next_page_token().c_str());
+  }
+  return 0;
+}
+
+int Authors(const std::vector<std::string>& args) {
+  Flags flags;
+  if (!ParseFlags(args, {"limit", "page-token"}, {"json"}, &flags)) return 2;
+  std::string address;
+  auto stub = QueryStub(&address);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (!flags.positional.empty()) {
+    v1::GetAuthorRequest request;
+    request.set_name(JoinWords(flags.positional));
+    v1::AuthorProfile author;
+    grpc::Status status = stub->GetAuthor(&context, request, &author);
+    if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+      std::fprintf(stderr, "broadsheet authors: %s\n", status.error_message().c_str());
+      return 1;
+    }
+    if (!status.ok()) return ReportRpcError("GetAuthor", address, status);
+    if (flags.Has("json")) {
+      std::printf("%s\n", ToJsonLine(author).c_str());
+      return 0;
+    }
+    bool tty = isatty(STDOUT_FILENO) != 0;
+    std::printf("%s\n%s\n%lld article(s); latest: %s (%s)\n", Bold(author.name(), tty).c_str(),
+                author.bio().c_str(), static_cast<long long>(author.article_count()),
+                author.latest_article().title().c_str(), author.latest_article().id().c_str());
+    return 0;
+  }
+  v1::ListAuthorsRequest request;
+  request.set_page_size(std::atoi(flags.Get("limit", "20").c_str()));
+  request.set_page_token(flags.Get("page-token"));
+  v1::ListAuthorsResponse response;
+  grpc::Status status = stub->ListAuthors(&context, request, &response);
+  if (!status.ok()) return ReportRpcError("ListAuthors", address, status);
+  if (flags.Has("json")) {
+    std::printf("%s\n", ToJsonLine(response).c_str());
+    return 0;
+  }
+  for (const v1::AuthorProfile& a : response.authors()) {
+    std::printf("%6lld  %s  (latest: %s)\n", static_cast<long long>(a.article_count()),
+                a.name().c_str(), a.latest_article().title().c_str());
   }
   if (!response.next_page_token().empty()) {
     std::printf("more: --page-token %s\n", response.next_page_token().c_str());
   }
+  return 0;
+}
+
+int Similar(const std::vector<std::string>& args) {
+  Flags flags;
+  if (!ParseFlags(args, {"limit"}, {"json"}, &flags)) return 2;
+  if (flags.positional.size() != 1) {
+    std::fprintf(stderr, "usage: broadsheet similar [--limit N] [--json] ID\n");
+    return 2;
+  }
+  std::string address;
+  auto stub = QueryStub(&address);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::FindSimilarArticlesRequest request;
+  request.set_id(flags.positional[0]);
+  request.set_page_size(std::atoi(flags.Get("limit", "10").c_str()));
+  v1::FindSimilarArticlesResponse response;
+  grpc::Status status = stub->FindSimilarArticles(&context, request, &response);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    std::fprintf(stderr, "broadsheet similar: %s\n", status.error_message().c_str());
+    return 1;
+  }
+  if (!status.ok()) return ReportRpcError("FindSimilarArticles", address, status);
+  if (flags.Has("json")) {
+    std::printf("%s\n", ToJsonLine(response).c_str());
+    return 0;
+  }
+  bool tty = isatty(STDOUT_FILENO) != 0;
+  int n = 0;
+  for (const v1::SimilarArticle& s : response.articles()) {
+    std::printf("%2d. %s\n    %s · %s\n", ++n, Bold(s.article().title(), tty).c_str(),
+                Byline(s.article()).c_str(),
+                s.near_duplicate() ? ("near-duplicate, distance " + std::to_string(s.distance())).c_str()
+                                   : ("score " + std::to_string(s.score())).c_str());
+  }
+  return 0;
+}
+
+int Watch(const std::vector<std::string>& args) {
+  Flags flags;
+  if (!ParseFlags(args, {"author", "site", "from", "to", "language", "resume", "count"},
+                  {"json", "duplicates"}, &flags)) {
+    return 2;
+  }
+  v1::WatchArticlesRequest request;
+  request.set_query(JoinWords(flags.positional));
+  request.set_resume_token(flags.Get("resume"));
+  request.set_include_duplicates(flags.Has("duplicates"));
+  if (!FilterFromFlags(flags, request.mutable_filter())) return 2;
+  long count = std::atol(flags.Get("count", "0").c_str());  // 0 = until interrupted
+  std::string address;
+  auto stub = QueryStub(&address);
+  grpc::ClientContext context;
+  auto reader = stub->WatchArticles(&context, request);
+  bool tty = isatty(STDOUT_FILENO) != 0;
+  v1::WatchArticlesResponse message;
+  long seen = 0;
+  while ((count == 0 || seen < count) && reader->Read(&message)) {
+    ++seen;
+    if (flags.Has("json")) {
+      std::printf("%s\n", ToJsonLine(message).c_str());
+    } else {
+      std::printf("%s\n    %s\n    resume: %s\n", Bold(message.article().title(), tty).c_str(),
+                  Byline(message.article()).c_str(), message.resume_token().c_str());
+    }
+    std::fflush(stdout);
+  }
+  if (count > 0 && seen >= count) {
+    context.TryCancel();
+    reader->Finish();
+    return 0;
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return ReportRpcError("WatchArticles", address, status);
   return 0;
 }
 

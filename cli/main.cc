@@ -18,7 +18,12 @@ constexpr char kUsage[] =
     "        search the archive (BROADSHEET_QUERY_ADDR, default 127.0.0.1:50052);\n"
     "        QUERY uses web-search syntax: words, \"a phrase\", OR, -word\n"
     "  get [--json] ID\n"
-    "        print one article\n";
+    "        print one article\n"
+    "  health [--service NAME] [--timeout SECONDS] HOST:PORT\n"
+    "        grpc.health.v1 check; exits 0 only when SERVING (container health checks)\n"
+    "\n"
+    "TLS: BROADSHEET_TLS_CA (+ BROADSHEET_TLS_CLIENT_CERT/_KEY for mTLS); the ingest\n"
+    "token is read from BROADSHEET_INGEST_TOKEN_FILE.\n";
 
 }  // namespace
 
@@ -33,6 +38,10 @@ int main(int argc, char** argv) {
   if (command == "ingest") return broadsheet::cli::Ingest(args);
   if (command == "search") return broadsheet::cli::Search(args);
   if (command == "get") return broadsheet::cli::Get(args);
+  if (command == "authors") return broadsheet::cli::Authors(args);
+  if (command == "similar") return broadsheet::cli::Similar(args);
+  if (command == "watch") return broadsheet::cli::Watch(args);
+  if (command == "health") return broadsheet::cli::Health(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

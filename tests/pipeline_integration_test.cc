@@ -92,6 +92,9 @@ class PipelineTest : public ::testing::Test {
       v1::SearchArticlesRequest request;
       request.set_query(query);
       request.set_page_size(page_size);
+      // MakePage's articles differ in a word or two, so they are
+      // near-duplicates of each other, which search collapses by default.
+      request.set_include_duplicates(true);
       grpc::Status status = query_->SearchArticles(&ctx, request, &response);
       EXPECT_TRUE(status.ok()) << status.error_message();
       if (response.total_size() >= expected) break;
@@ -300,6 +303,7 @@ TEST_F(PipelineTest, PagingReturnsEveryHitOnceAndRejectsForgedTokens) {
     v1::SearchArticlesRequest request;
     request.set_query(nonce);
     request.set_page_size(1);
+    request.set_include_duplicates(true);
     request.set_page_token(token);
     v1::SearchArticlesResponse response;
     ASSERT_TRUE(query_->SearchArticles(&ctx, request, &response).ok());

@@ -49,16 +49,32 @@ struct TestArticle {
   std::string author;
 };
 
+// A body about `word` whose other words depend on `variant`, so bodies of
+// different variants are far apart in SimHash (never near-duplicates).
 std::string Body(const std::string& word, int variant) {
-  std::string v = std::to_string(variant);
-  return "The inquiry into the " + word + " spill heard evidence from anglers, farmers and water "
-         "company engineers over " + v + " long weeks of public sessions in the county hall.\n\n"
-         "Its report, published on Tuesday, found that monitoring equipment had been switched off "
-         "for months while untreated sewage flowed into the river after heavy rain.\n\n"
-         "Residents who gave evidence said they had reported the smell and the dead fish many "
-         "times, and that nobody had answered their letters until the local paper took it up.\n\n"
-         "The water company said it accepted the findings and would publish a plan within ninety "
-         "days, though campaigners doubted that any fine would change its behaviour.";
+  static const char* kWords[] = {
+      "anglers",  "farmers",  "engineers", "council",   "sewage",    "monitoring", "equipment",
+      "heavy",    "rain",     "residents", "letters",   "paper",     "company",    "fine",
+      "behaviour", "plan",    "ninety",    "days",      "county",    "hall",       "evidence",
+      "weeks",    "public",   "sessions",  "report",    "tuesday",   "months",     "untreated",
+      "smell",    "dead",     "fish",      "answered",  "accepted",  "findings",   "publish",
+      "doubted",  "regulator", "meadow",   "bridge",    "harbour",   "school",     "budget",
+      "railway",  "station",  "hospital",  "library",   "market",    "festival",   "orchestra",
+      "museum",   "stadium",  "airport",   "election",  "minister",  "tax",        "housing",
+      "rent",     "wages",    "strike",    "union",     "factory",   "orchard",    "vineyard",
+      "glacier",  "volcano",  "desert",    "forest",    "canal",     "lighthouse", "ferry"};
+  std::mt19937 rng(static_cast<unsigned>(variant) * 7919u + 17u);
+  std::string body;
+  for (int p = 0; p < 4; ++p) {
+    if (p > 0) body += "\n\n";
+    body += "The " + word + " story";
+    for (int i = 0; i < 40; ++i) {
+      body += ' ';
+      body += kWords[rng() % (sizeof(kWords) / sizeof(kWords[0]))];
+    }
+    body += '.';
+  }
+  return body;
 }
 
 // A page in the style crawls store: caption lines between articles, then
@@ -84,7 +100,8 @@ std::vector<TestArticle> Articles(const std::string& word, int n,
     out.push_back({"The " + word + " inquiry reaches verdict number " + k + " on the river",
                    "Campaigners say the findings on the " + word + " case " + k +
                        " came years too late.",
-                   Body(word, i + 1) + "\n\nThis is report " + k + " of the series.",
+                   Body(word, static_cast<int>(std::hash<std::string>()(k) % 100000)) +
+                       "\n\nThis is report " + k + " of the series.",
                    authors[i % authors.size()]});
   }
   return out;
@@ -375,7 +392,7 @@ TEST_F(QueryTest, BadRequestsNameEveryBadField) {
   add("long query", "QUERY_TOO_LONG", {"query"},
       [](auto* r) { r->set_query(std::string(1025, 'a')); });
   add("bad order", "INVALID_ORDER_BY", {"order_by"}, [](auto* r) { r->set_order_by("oldest"); });
-  add("two at once", "PAGE_SIZE_OUT_OF_RANGE", {"page_size", "filter.fetched"}, [](auto* r) {
+  add("two at once", "INVERTED_TIME_RANGE", {"filter.fetched", "page_size"}, [](auto* r) {
     r->set_page_size(1000);
     r->mutable_filter()->mutable_fetched()->mutable_start_time()->set_seconds(5);
     r->mutable_filter()->mutable_fetched()->mutable_end_time()->set_seconds(5);
@@ -443,7 +460,7 @@ TEST_F(QueryTest, GetAndBatchGetReturnFullArticlesSourcesAndDuplicates) {
   v1::Article article;
   ASSERT_TRUE(query_->GetArticle(&ctx, get, &article).ok());
   EXPECT_EQ(article.title(), original.title);
-  EXPECT_EQ(article.paragraphs_size(), 4);
+  EXPECT_EQ(article.paragraphs_size(), 4);  // the body's four paragraphs
   EXPECT_EQ(article.author().name(), "Alex Marlow");
   ASSERT_EQ(article.sources_size(), 1);
   EXPECT_EQ(article.sources(0).url(), "https://courier.example/a/" + w);

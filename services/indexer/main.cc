@@ -17,6 +17,7 @@
 #include "common/kafka_producer.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/security.h"
 #include "indexer/indexer.h"
 #include "indexer/migrator.h"
 
@@ -49,6 +50,19 @@ int main(int argc, char** argv) {
     }
   }
   CommonSettings settings = LoadCommonSettings();
+  // The password of the writing role, from a mounted secret (common/security.h).
+  auto database_url = DatabaseUrlWithPasswordFile(
+      settings.database_url, EnvOr("BROADSHEET_DATABASE_PASSWORD_FILE", ""));
+  if (!database_url.ok()) {
+    LogError("cannot read the database password", {{"error", database_url.status().ToString()}});
+    return 1;
+  }
+  settings.database_url = *database_url;
+  auto kafka_extra = KafkaSettingsFromEnv();  // SASL/SSL pass-through (common/security.h)
+  if (!kafka_extra.ok()) {
+    LogError("invalid Kafka settings", {{"error", kafka_extra.status().ToString()}});
+    return 1;
+  }
   std::string migrations = EnvOr("BROADSHEET_MIGRATIONS_DIR", BROADSHEET_DEFAULT_MIGRATIONS_DIR);
 
   // The database may still be starting: retry migrations for a while.
@@ -89,7 +103,7 @@ int main(int argc, char** argv) {
                          .Help("Records behind the high watermark, per partition")
                          .Register(m.registry());
 
-  auto producer = KafkaProducer::Create(settings.kafka_brokers);
+  auto producer = KafkaProducer::Create(settings.kafka_brokers, *kafka_extra);
   if (!producer.ok()) {
     LogError("cannot create kafka producer", {{"error", producer.status().ToString()}});
     return 1;
@@ -99,6 +113,7 @@ int main(int argc, char** argv) {
   options.group_id = EnvOr("BROADSHEET_INDEXER_GROUP", "broadsheet-indexer");
   options.topics = {settings.articles_topic};
   options.reset_to_earliest = reset_to_earliest;
+  options.extra = *kafka_extra;
   auto consumer = KafkaConsumer::Create(options);
   if (!consumer.ok()) {
     LogError("cannot create kafka consumer", {{"error", consumer.status().ToString()}});

@@ -12,17 +12,34 @@
 namespace broadsheet {
 
 Ingestor::Ingestor(const PageParser* parser, RecordSink* sink, std::string articles_topic,
-                   std::string dlq_topic)
+                   std::string dlq_topic, IngestCounters counters)
     : parser_(parser),
       sink_(sink),
+      counters_(counters),
       articles_topic_(std::move(articles_topic)),
       dlq_topic_(std::move(dlq_topic)) {}
+
+void Ingestor::CountRejected(std::string_view reason) const {
+  if (counters_.pages_rejected != nullptr) {
+    counters_.pages_rejected->Add({{"reason", std::string(reason)}}).Increment();
+  }
+}
 
 IngestOutcome Ingestor::IngestPage(const std::string& text, const PageMeta& meta) const {
   IngestOutcome outcome;
   std::vector<OutRecord> records;
   Prepare(text, meta, &outcome, &records);
-  if (!outcome.rejection) outcome.publish_status = sink_->Send(records);
+  if (outcome.rejection) {
+    CountRejected(RejectReasonName(outcome.rejection->reason));
+    return outcome;
+  }
+  outcome.publish_status = sink_->Send(records);
+  if (outcome.publish_status.ok()) {
+    if (counters_.pages_accepted != nullptr) counters_.pages_accepted->Increment();
+    if (counters_.articles_published != nullptr) {
+      counters_.articles_published->Increment(static_cast<double>(records.size()));
+    }
+  }
   return outcome;
 }
 
@@ -80,11 +97,14 @@ absl::Status Ingestor::Consume(const std::vector<InRecord>& batch) const {
   // a broker round trip per page.
   std::vector<OutRecord> outputs;
   size_t dead_letters = 0;
+  size_t accepted = 0;
+  std::vector<std::string> rejected_reasons;
   for (const InRecord& record : batch) {
     v1::RawPage raw;
     if (auto error = DecodeRawPage(record, &raw)) {
       outputs.push_back(DeadLetter(record, dlq_topic_, "UNDECODABLE_RECORD", *error));
       ++dead_letters;
+      rejected_reasons.push_back("UNDECODABLE_RECORD");
       continue;
     }
     PageMeta meta;
@@ -100,10 +120,22 @@ absl::Status Ingestor::Consume(const std::vector<InRecord>& batch) const {
       outputs.push_back(DeadLetter(record, dlq_topic_, RejectReasonName(outcome.rejection->reason),
                                    outcome.rejection->message));
       ++dead_letters;
+      rejected_reasons.emplace_back(RejectReasonName(outcome.rejection->reason));
+    } else {
+      ++accepted;
     }
   }
   if (dead_letters > 0) LogWarn("dead-lettering raw pages", {{"count", dead_letters}});
-  return sink_->Send(outputs);
+  absl::Status sent = sink_->Send(outputs);
+  if (sent.ok()) {  // count once, when the batch is really out
+    for (const std::string& reason : rejected_reasons) CountRejected(reason);
+    if (counters_.pages_accepted != nullptr) counters_.pages_accepted->Increment(static_cast<double>(accepted));
+    if (counters_.articles_published != nullptr) {
+      counters_.articles_published->Increment(static_cast<double>(outputs.size() - dead_letters));
+    }
+    if (counters_.dead_letters != nullptr) counters_.dead_letters->Increment(static_cast<double>(dead_letters));
+  }
+  return sent;
 }
 
 }  // namespace broadsheet

@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+
 #include "absl/status/status.h"
 #include "broadsheet/v1/article.pb.h"
 #include "common/kafka_consumer.h"
@@ -31,10 +34,18 @@ struct IngestOutcome {
   absl::Status publish_status;
 };
 
+// Counters the ingestor keeps when given them (Prometheus, in the service).
+struct IngestCounters {
+  prometheus::Counter* pages_accepted = nullptr;
+  prometheus::Family<prometheus::Counter>* pages_rejected = nullptr;  // label: reason
+  prometheus::Counter* articles_published = nullptr;
+  prometheus::Counter* dead_letters = nullptr;
+};
+
 class Ingestor {
  public:
   Ingestor(const PageParser* parser, RecordSink* sink, std::string articles_topic,
-           std::string dlq_topic);
+           std::string dlq_topic, IngestCounters counters = {});
 
   IngestOutcome IngestPage(const std::string& text, const PageMeta& meta) const;
 
@@ -49,8 +60,11 @@ class Ingestor {
   void Prepare(const std::string& text, const PageMeta& meta, IngestOutcome* outcome,
                std::vector<OutRecord>* records) const;
 
+  void CountRejected(std::string_view reason) const;
+
   const PageParser* parser_;
   RecordSink* sink_;
+  IngestCounters counters_;
   std::string articles_topic_;
   std::string dlq_topic_;
 };

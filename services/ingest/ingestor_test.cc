@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <prometheus/registry.h>
+
 #include "core/profile.h"
 
 namespace broadsheet {
@@ -97,6 +99,29 @@ TEST(IngestorTest, QueuePathDeadLettersBadRecordsWithReason) {
   }
   EXPECT_EQ(articles, 1);
   EXPECT_EQ(reasons, (std::vector<std::string>{"BINARY_DATA", "UNDECODABLE_RECORD"}));
+}
+
+}  // namespace
+}  // namespace broadsheet
+
+namespace broadsheet {
+namespace {
+
+TEST(IngestorCountersTest, CountsAcceptedRejectedAndPublished) {
+  prometheus::Registry registry;
+  IngestCounters counters;
+  counters.pages_accepted = &prometheus::BuildCounter().Name("a").Register(registry).Add({});
+  counters.pages_rejected = &prometheus::BuildCounter().Name("r").Register(registry);
+  counters.articles_published = &prometheus::BuildCounter().Name("p").Register(registry).Add({});
+  counters.dead_letters = &prometheus::BuildCounter().Name("d").Register(registry).Add({});
+  PageParser parser(ProfileSet::Builtin(), ParseOptions{});
+  MemorySink sink;
+  Ingestor ingestor(&parser, &sink, "arts", "dlq", counters);
+  ingestor.IngestPage(kPage, {});
+  ingestor.IngestPage("", {});
+  EXPECT_EQ(counters.pages_accepted->Value(), 1);
+  EXPECT_EQ(counters.articles_published->Value(), 1);
+  EXPECT_EQ(counters.pages_rejected->Add({{"reason", "EMPTY_PAGE"}}).Value(), 1);
 }
 
 }  // namespace

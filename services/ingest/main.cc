@@ -8,6 +8,8 @@
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
 #include "common/log.h"
+#include "common/security.h"
+#include "common/metrics.h"
 #include "core/profile_loader.h"
 #include "ingest/ingest_service.h"
 
@@ -19,11 +21,13 @@ namespace {
 // articles and dead letters are acknowledged, and retries a batch whose
 // outputs could not be published (Kafka down) instead of skipping it.
 void RunRawPageConsumer(const Ingestor& ingestor, const CommonSettings& settings,
+                        const std::map<std::string, std::string>& kafka_extra,
                         const std::atomic<bool>& stop) {
   ConsumerOptions options;
   options.brokers = settings.kafka_brokers;
   options.group_id = EnvOr("BROADSHEET_INGEST_GROUP", "broadsheet-ingest");
   options.topics = {settings.raw_pages_topic};
+  options.extra = kafka_extra;
   auto consumer = KafkaConsumer::Create(options);
   if (!consumer.ok()) {
     LogError("raw page consumer failed to start", {{"error", consumer.status().ToString()}});
@@ -57,6 +61,11 @@ void RunRawPageConsumer(const Ingestor& ingestor, const CommonSettings& settings
 int main(int argc, char** argv) {
   BlockShutdownSignals();
   CommonSettings settings = LoadCommonSettings();
+  auto kafka_extra = KafkaSettingsFromEnv();  // SASL/SSL pass-through (common/security.h)
+  if (!kafka_extra.ok()) {
+    LogError("invalid Kafka settings", {{"error", kafka_extra.status().ToString()}});
+    return 1;
+  }
   std::string listen = EnvOr("BROADSHEET_INGEST_LISTEN", "127.0.0.1:50051");
   auto profiles = LoadProfiles(EnvOr("BROADSHEET_PROFILES_DIR", BROADSHEET_DEFAULT_PROFILES_DIR));
   if (!profiles.ok()) {
@@ -68,12 +77,28 @@ int main(int argc, char** argv) {
       static_cast<size_t>(EnvIntOr("BROADSHEET_MAX_PAGE_BYTES", 8 << 20));
   PageParser parser(std::move(*profiles), parse_options);
 
-  auto producer = KafkaProducer::Create(settings.kafka_brokers);
+  auto producer = KafkaProducer::Create(settings.kafka_brokers, *kafka_extra);
   if (!producer.ok()) {
     LogError("cannot create kafka producer", {{"error", producer.status().ToString()}});
     return 1;
   }
-  Ingestor ingestor(&parser, producer->get(), settings.articles_topic, settings.dlq_topic);
+  auto metrics = MetricsServer::Start(EnvOr("BROADSHEET_INGEST_METRICS_LISTEN", "127.0.0.1:9464"));
+  if (!metrics.ok()) {
+    LogError("cannot serve metrics", {{"error", metrics.status().ToString()}});
+    return 1;
+  }
+  IngestCounters counters;
+  counters.pages_accepted = &(*metrics)->Counter("broadsheet_ingest_pages_accepted_total",
+                                                  "Pages parsed and published");
+  counters.pages_rejected = &prometheus::BuildCounter()
+                                 .Name("broadsheet_ingest_pages_rejected_total")
+                                 .Help("Pages rejected, by reason")
+                                 .Register((*metrics)->registry());
+  counters.articles_published = &(*metrics)->Counter("broadsheet_ingest_articles_published_total",
+                                                      "Articles acknowledged by Kafka");
+  counters.dead_letters = &(*metrics)->Counter("broadsheet_ingest_dead_letters_total",
+                                                "Raw-topic records sent to the DLQ");
+  Ingestor ingestor(&parser, producer->get(), settings.articles_topic, settings.dlq_topic, counters);
   IngestServiceImpl service(&ingestor);
   auto server = StartGrpcServer(listen, {&service});
   if (!server.ok()) {
@@ -83,7 +108,7 @@ int main(int argc, char** argv) {
   LogInfo("ingest service listening", {{"address", listen}});
 
   std::atomic<bool> stop{false};
-  std::thread consumer([&] { RunRawPageConsumer(ingestor, settings, stop); });
+  std::thread consumer([&] { RunRawPageConsumer(ingestor, settings, *kafka_extra, stop); });
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", sig}});
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));

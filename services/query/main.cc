@@ -6,6 +6,7 @@
 #include "common/env.h"
 #include "common/grpc_server.h"
 #include "common/log.h"
+#include "common/security.h"
 #include "query/query_service.h"
 
 using namespace broadsheet;
@@ -65,6 +66,15 @@ int main() {
   std::string listen = EnvOr("BROADSHEET_QUERY_LISTEN", "127.0.0.1:50052");
   // The query service should connect as the read-only role.
   std::string database_url = EnvOr("BROADSHEET_QUERY_DATABASE_URL", settings.database_url);
+  // The read-only role's password, from a mounted secret (common/security.h).
+  auto with_password = DatabaseUrlWithPasswordFile(
+      database_url, EnvOr("BROADSHEET_QUERY_DATABASE_PASSWORD_FILE",
+                          EnvOr("BROADSHEET_DATABASE_PASSWORD_FILE", "")));
+  if (!with_password.ok()) {
+    LogError("cannot read the database password", {{"error", with_password.status().ToString()}});
+    return 1;
+  }
+  database_url = *with_password;
   QueryServiceOptions options;
   options.page_token_key = EnvOr("BROADSHEET_PAGE_TOKEN_KEY", "");
   if (options.page_token_key.empty()) {

@@ -2,20 +2,29 @@
 
 #include <signal.h>
 
+#include <mutex>
+
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/env.h"
+#include "common/log.h"
+#include "common/security.h"
 
 namespace broadsheet {
+namespace {
 
-absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
-    const std::string& address, const std::vector<grpc::Service*>& services) {
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+// Health-only plaintext servers; they live as long as the process.
+std::mutex g_health_mu;
+std::vector<grpc::Server*>* g_health_servers = nullptr;
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> BuildAndStart(
+    const std::string& address, const std::shared_ptr<grpc::ServerCredentials>& creds,
+    const std::vector<grpc::Service*>& services) {
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(address, creds, &bound_port);
   builder.SetMaxReceiveMessageSize(64 << 20);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -24,6 +33,39 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
   }
   server->GetHealthCheckService()->SetServingStatus(true);
   return server;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
+    const std::string& address, const std::vector<grpc::Service*>& services,
+    const ServerSecurityOptions& security, const std::string& health_address) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  auto creds = MakeServerCredentials(security);
+  if (!creds.ok()) return creds.status();
+  auto server = BuildAndStart(address, *creds, services);
+  if (!server.ok()) return server.status();
+  LogInfo("gRPC server security",
+          {{"address", address},
+           {"tls", !security.cert_file.empty()},
+           {"client_certificates", !security.client_ca_file.empty()},
+           {"ingest_token", !security.ingest_token_file.empty()}});
+  if (!health_address.empty()) {
+    auto health = BuildAndStart(health_address, grpc::InsecureServerCredentials(), {});
+    if (!health.ok()) return health.status();
+    std::lock_guard<std::mutex> lock(g_health_mu);
+    if (g_health_servers == nullptr) g_health_servers = new std::vector<grpc::Server*>();
+    g_health_servers->push_back(health->release());  // lives until exit
+    LogInfo("health-only port listening", {{"address", health_address}});
+  }
+  return server;
+}
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
+    const std::string& address, const std::vector<grpc::Service*>& services) {
+  return StartGrpcServer(address, services, ServerSecurityFromEnv(),
+                         EnvOr("BROADSHEET_HEALTH_LISTEN", ""));
 }
 
 void BlockShutdownSignals() {
@@ -41,6 +83,10 @@ int WaitForShutdownSignal() {
   sigaddset(&set, SIGINT);
   int sig = 0;
   sigwait(&set, &sig);
+  std::lock_guard<std::mutex> lock(g_health_mu);
+  if (g_health_servers != nullptr) {
+    for (grpc::Server* s : *g_health_servers) s->GetHealthCheckService()->SetServingStatus(false);
+  }
   return sig;
 }
 

@@ -78,13 +78,13 @@ constexpr double kStopwordsHigh = 0.32;
 constexpr int kMaxGap = 4;             // non-content blocks tolerated inside a body
 constexpr uint32_t kMaxBioChars = 400;
 constexpr uint32_t kMinArticleTokens = 30;
-// CLD2 costs a few microseconds per call plus ~25 ns per byte, more than the
+// CLD2 costs a few microseconds per call plus ~25 ns per byte, as much as the
 // rest of the parser per page, so it sees bounded samples: one call per page
 // over a sample of every article, and per-article calls only on pages whose
-// sample mixes languages.
-constexpr size_t kPageLanguageSample = 480;
-constexpr size_t kMinArticleLanguageSample = 160;
-constexpr size_t kArticleLanguageSample = 320;
+// sample mixes languages. ~40 words are plenty for CLD2 on prose.
+constexpr size_t kPageLanguageSample = 288;
+constexpr size_t kMinArticleLanguageSample = 96;
+constexpr size_t kArticleLanguageSample = 288;
 constexpr int kOneLanguagePercent = 90;
 constexpr uint32_t kProseChars = 250;
 // A first paragraph longer than this is the lede, not a standfirst, unless
@@ -227,12 +227,14 @@ void PageWork::Measure(Block* b) const {
   const std::string_view s = Text(*b);
   uint32_t stops = 0, spaces = 0, sentences = 0;
   uint64_t punct_carry = 0;  // the previous window ended with . ! or ?
+  // Blocks under kLengthLow are kShort whatever their stopword density.
+  const bool count_stops = b->len >= kLengthLow;
   const size_t words = text::ForEachWord(
       s, text::WordRule::kMeasure,
       [&](size_t begin, size_t end) {
         // Text(*b) lies in the arena, whose zeroed tail makes the 16-byte
         // load safe.
-        if (end - begin <= text::kMaxKeyBytes &&
+        if (count_stops && end - begin <= text::kMaxKeyBytes &&
             profile_.IsStopword(text::MakeWordKeyPadded(s.data() + begin, end - begin))) {
           ++stops;
         }

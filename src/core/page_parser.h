@@ -1,6 +1,12 @@
 // PageParser turns the visible text of one raw page into structured articles.
 //
 // Contract: pure function of (page text, profiles); no I/O, no globals.
+// Site: from the page's own header line, else from a profile chosen by the
+// URL's host; a profile chosen by its "detect" patterns never names the site.
+// Language: one CLD2 call per page on a bounded sample of every article's
+// title and body; when that sample is not ~all one language, each article
+// gets its own call on a bounded sample. Cost per page is therefore bounded
+// whatever the page size.
 // A PageParser is immutable after construction and safe to share between
 // threads. Parse() never throws on any input; bad input yields a ParseError.
 #ifndef BROADSHEET_CORE_PAGE_PARSER_H_

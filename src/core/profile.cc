@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -194,9 +195,10 @@ struct Profile::Impl {
   StandfirstMode standfirst = StandfirstMode::kAuto;
   size_t max_rule_chars = 600;
   std::vector<CompiledRule> rules;
-  // Rules are split by the longest block they apply to, so that long body
-  // paragraphs only meet the few rules that can match them: a smaller RE2::Set
-  // keeps the DFA small and fast.
+  // One RE2::Set per block length class, so that every block costs one DFA
+  // scan (the call overhead dominates on short blocks): tiers[0] holds every
+  // rule, for blocks up to kShortTierChars; tiers[1] only the rules that take
+  // longer blocks, so long body paragraphs meet few rules and a small DFA.
   struct Tier {
     std::unique_ptr<RE2::Set> set;
     std::vector<int> rule_index;  // set index -> rules index
@@ -205,7 +207,13 @@ struct Profile::Impl {
   Tier tiers[2];
   std::unique_ptr<RE2> site_header;
   int g_site_name = -1, g_site_tagline = -1;
-  std::vector<std::unique_ptr<RE2>> detect;
+  struct DetectRule {
+    std::unique_ptr<RE2> re;
+    // A literal every match contains, or empty: a memmem() for it skips the
+    // regex scan of pages that cannot match (most of them).
+    std::string required;
+  };
+  std::vector<DetectRule> detect;
   std::optional<Profile::StopwordSet> stopwords;
 
   static absl::StatusOr<std::shared_ptr<const Impl>> Compile(const RawProfile& raw);
@@ -254,6 +262,43 @@ std::optional<std::string> AsciiVariant(std::string_view pattern) {
   }
   if (!changed) return std::nullopt;
   return out;
+}
+
+// The literal text a pattern starts with (after an optional '^'), when every
+// match must contain it: no alternation or flags anywhere, and the run stops
+// before any character that a quantifier could make optional. Empty when
+// there is no such literal of at least 3 bytes.
+std::string RequiredLiteralPrefix(std::string_view pattern) {
+  // Unescaped '|' anywhere means alternation.
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\') {
+      ++i;
+    } else if (pattern[i] == '|' || (pattern[i] == '(' && i + 1 < pattern.size() &&
+                                     pattern[i + 1] == '?')) {
+      return {};
+    }
+  }
+  size_t i = pattern.starts_with('^') ? 1 : 0;
+  std::string lit;
+  while (i < pattern.size()) {
+    const char c = pattern[i];
+    size_t len = 1;
+    char out = c;
+    if (c == '\\' && i + 1 < pattern.size()) {
+      const char e = pattern[i + 1];
+      if (std::isalnum(static_cast<unsigned char>(e))) break;  // \s, \d, \b, ...
+      out = e;
+      len = 2;
+    } else if (std::strchr(".[]()*+?{}^$", c) != nullptr) {
+      break;
+    }
+    // A quantifier after this character makes it optional or repeated.
+    const char next = i + len < pattern.size() ? pattern[i + len] : '\0';
+    if (next == '*' || next == '+' || next == '?' || next == '{') break;
+    lit += out;
+    i += len;
+  }
+  return lit.size() >= 3 ? lit : std::string();
 }
 
 bool IsAscii(std::string_view s) {
@@ -315,13 +360,16 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
         return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\" needs a (?P<credit>...) group"));
       }
       c.max_chars = std::min(c.max_chars, impl->max_rule_chars);
-      Tier& tier = impl->tiers[c.max_chars <= kShortTierChars ? 0 : 1];
-      std::string err;
-      if (tier.set->Add(r.pattern, &err) < 0) {
-        return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\": ", err));
+      for (int t = 0; t < 2; ++t) {
+        if (t == 1 && c.max_chars <= kShortTierChars) continue;
+        Tier& tier = impl->tiers[t];
+        std::string err;
+        if (tier.set->Add(r.pattern, &err) < 0) {
+          return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\": ", err));
+        }
+        tier.rule_index.push_back(static_cast<int>(impl->rules.size()));
+        tier.max_chars = std::max(tier.max_chars, c.max_chars);
       }
-      tier.rule_index.push_back(static_cast<int>(impl->rules.size()));
-      tier.max_chars = std::max(tier.max_chars, c.max_chars);
       impl->rules.push_back(std::move(c));
     }
   }
@@ -344,7 +392,7 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
     dopts.set_posix_syntax(false);
     auto re = std::make_unique<RE2>("(?m)" + d, dopts);
     if (!re->ok()) return Bad(raw.origin, absl::StrCat("detect: bad pattern: ", re->error()));
-    impl->detect.push_back(std::move(re));
+    impl->detect.push_back({std::move(re), RequiredLiteralPrefix(d)});
   }
   // At most 1/4 full, so a probe rarely looks past its first slot.
   int bits = 4;
@@ -372,18 +420,12 @@ size_t Profile::max_rule_chars() const { return impl_->max_rule_chars; }
 const Site& Profile::site() const { return impl_->site; }
 
 std::optional<RuleMatch> Profile::Match(std::string_view block) const {
-  thread_local std::vector<int> hits, tier_hits;
+  thread_local std::vector<int> hits;
+  const auto& tier = impl_->tiers[block.size() <= kShortTierChars ? 0 : 1];
+  if (tier.rule_index.empty() || block.size() > tier.max_chars) return std::nullopt;
   hits.clear();
-  for (const auto& tier : impl_->tiers) {
-    if (tier.rule_index.empty() || block.size() > tier.max_chars) continue;
-    // Most blocks match no rule: asking only whether any rule matches lets
-    // RE2 skip building the list of matches (an allocation per call).
-    if (!tier.set->Match(Piece(block), nullptr)) continue;
-    tier_hits.clear();
-    if (!tier.set->Match(Piece(block), &tier_hits)) continue;
-    for (int h : tier_hits) hits.push_back(tier.rule_index[h]);
-  }
-  if (hits.empty()) return std::nullopt;
+  if (!tier.set->Match(Piece(block), &hits)) return std::nullopt;
+  for (int& h : hits) h = tier.rule_index[h];
   std::sort(hits.begin(), hits.end());
   const CompiledRule* best = nullptr;
   for (int h : hits) {
@@ -429,8 +471,9 @@ bool Profile::MatchSiteHeader(std::string_view block, Site* site) const {
 }
 
 bool Profile::Detects(std::string_view page_prefix) const {
-  for (const auto& re : impl_->detect) {
-    if (RE2::PartialMatch(Piece(page_prefix), *re)) return true;
+  for (const auto& d : impl_->detect) {
+    if (!d.required.empty() && page_prefix.find(d.required) == std::string_view::npos) continue;
+    if (RE2::PartialMatch(Piece(page_prefix), *d.re)) return true;
   }
   return false;
 }

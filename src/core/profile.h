@@ -102,8 +102,7 @@ class Profile {
     explicit StopwordSet(std::vector<text::WordKey> table);
     bool Contains(const text::WordKey& key) const {
       const size_t mask = table_.size() - 1;
-      size_t i = static_cast<size_t>(
-          ((key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull) >> shift_);
+      size_t i = static_cast<size_t>(Hash(key) >> shift_);
       while (true) {
         const text::WordKey& v = table_[i];
         // Usually decided at the first slot: a hit, or an empty slot.
@@ -114,12 +113,14 @@ class Profile {
     }
     // Slot of `key` in a table of 2^bits entries.
     static size_t Slot(const text::WordKey& key, int bits) {
-      return static_cast<size_t>(((key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) *
-                                  0xD6E8FEB86659FD93ull) >>
-                                 (64 - bits));
+      return static_cast<size_t>(Hash(key) >> (64 - bits));
     }
 
    private:
+    static uint64_t Hash(const text::WordKey& key) {
+      return (key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull;
+    }
+
     std::vector<text::WordKey> table_;  // all-zero = empty slot
     int shift_;
   };

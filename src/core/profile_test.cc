@@ -58,6 +58,25 @@ TEST(ProfileTest, GroupsMatchTheSameOnAsciiAndUnicodeBlocks) {
   EXPECT_EQ(byline->name, "Jane Doe and Sam Roe");
 }
 
+TEST(ProfileTest, DetectPatternsWithAndWithoutLiteralPrefixes) {
+  // Detect patterns are prefiltered by a literal they require, when there is
+  // one; flags, classes and alternation must still work.
+  std::vector<ProfileSource> sources = {
+      {"generic.json", kGeneric},
+      {"c.json", R"({"name": "c", "detect": ["^Show Hide image\\s*$"]})"},
+      {"d.json", R"({"name": "d", "detect": ["(?i)^daily wire$", "^(?:Foo|Bar) Times$"]})"},
+      {"e.json", R"({"name": "e", "detect": ["^Ex+ample \\| \\d+$"]})"},
+  };
+  auto set = ProfileSet::FromJson(sources);
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->Detect("Intro\nShow Hide image  \nText").name(), "c");
+  EXPECT_EQ(set->Detect("Intro\nShow Hide images\nText").name(), "generic");
+  EXPECT_EQ(set->Detect("x\nDAILY WIRE\ny").name(), "d");
+  EXPECT_EQ(set->Detect("x\nBar Times\ny").name(), "d");
+  EXPECT_EQ(set->Detect("Exxxample | 42").name(), "e");
+  EXPECT_EQ(set->Detect("Eample | 42").name(), "generic");
+}
+
 TEST(ProfileTest, ReportsBadJsonAndPatterns) {
   auto bad_json = ProfileSet::FromJson("{not json");
   EXPECT_FALSE(bad_json.ok());

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
+#include <cstdio>
 #include <vector>
 
 namespace broadsheet {
@@ -105,28 +105,48 @@ EnglishTsVector::~EnglishTsVector() {
   if (stemmer_ != nullptr) sb_stemmer_delete(stemmer_);
 }
 
-const std::string& EnglishTsVector::Lexeme(const std::string& lowered) {
+const std::string* EnglishTsVector::Simple(const std::string& lowered) {
+  return &*interned_.insert(lowered).first;
+}
+
+const std::string* EnglishTsVector::Lexeme(const std::string& lowered) {
   auto it = cache_.find(lowered);
   if (it != cache_.end()) return it->second;
-  if (cache_.size() >= kMaxCacheEntries) cache_.clear();
-  std::string lexeme;
+  const std::string* lexeme = nullptr;
   if (stopwords_.count(lowered) == 0) {
     const sb_symbol* stem = sb_stemmer_stem(
         stemmer_, reinterpret_cast<const sb_symbol*>(lowered.data()), static_cast<int>(lowered.size()));
-    lexeme.assign(reinterpret_cast<const char*>(stem), sb_stemmer_length(stemmer_));
+    // Interned: words with the same stem share one lexeme object.
+    lexeme = &*interned_
+                   .emplace(reinterpret_cast<const char*>(stem),
+                            static_cast<size_t>(sb_stemmer_length(stemmer_)))
+                   .first;
   }
-  return cache_.emplace(lowered, std::move(lexeme)).first->second;
+  return cache_.emplace(lowered, lexeme).first->second;
 }
 
 std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
   if (stemmer_ == nullptr) return std::nullopt;
-  std::map<std::string, std::vector<uint16_t>> lexemes;
+  // Lexemes live in the caches, so positions are keyed by pointer; the caches
+  // are only trimmed here, between texts.
+  if (cache_.size() + interned_.size() >= kMaxCacheEntries) {
+    cache_.clear();
+    interned_.clear();
+  }
+  std::unordered_map<const std::string*, std::vector<uint16_t>> lexemes;
   int position = 0;
+  auto lower = [this](std::string_view token) -> const std::string& {
+    lower_.assign(token);
+    for (char& c : lower_) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return lower_;
+  };
   // Every token takes a position, stopwords too; simple-dictionary tokens
   // (numbers) are kept as they are.
-  auto emit = [&](const std::string& lexeme) {
+  auto emit = [&](const std::string* lexeme) {  // null for a stopword
     position = std::min(position + 1, kMaxPosition);
-    if (lexeme.empty()) return;
+    if (lexeme == nullptr) return;
     std::vector<uint16_t>& positions = lexemes[lexeme];
     if (positions.size() < kMaxPositionsPerLexeme &&
         (positions.empty() || positions.back() != position)) {
@@ -156,13 +176,13 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
         // Hyphenated: the compound, then each part (PostgreSQL's
         // asciihword and hword_asciipart). Digits make other token types.
         if (!letters_only) return std::nullopt;
-        emit(Lexeme(Lower(token)));
-        for (std::string_view part : parts) emit(Lexeme(Lower(part)));
+        emit(Lexeme(lower(token)));
+        for (std::string_view part : parts) emit(Lexeme(lower(part)));
       } else if (letters_only) {
-        emit(Lexeme(Lower(token)));
+        emit(Lexeme(lower(token)));
       } else if (AllDigit(token)) {
         if (token.size() > 18) return std::nullopt;
-        emit(std::string(token));  // uint, simple dictionary
+        emit(Simple(lower(token)));  // uint, simple dictionary
       } else {
         // numword ("258th"), simple dictionary. "1e10" would be a float.
         if (IsDigit(token[0])) {
@@ -171,7 +191,7 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
             return std::nullopt;
           }
         }
-        emit(Lower(token));
+        emit(Simple(lower(token)));
       }
       i = j;
       continue;
@@ -192,16 +212,23 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
     i += sep;
   }
 
+  std::vector<std::pair<const std::string*, const std::vector<uint16_t>*>> sorted;
+  sorted.reserve(lexemes.size());
+  for (const auto& [lexeme, positions] : lexemes) sorted.emplace_back(lexeme, &positions);
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
   std::string out;
-  out.reserve(lexemes.size() * 12);
-  for (const auto& [lexeme, positions] : lexemes) {
+  out.reserve(sorted.size() * 16);
+  char number[8];
+  for (const auto& [lexeme, positions_ptr] : sorted) {
+    const std::vector<uint16_t>& positions = *positions_ptr;
     if (!out.empty()) out.push_back(' ');
     out.push_back('\'');
-    out += lexeme;
+    out += *lexeme;
     out += "':";
     for (size_t p = 0; p < positions.size(); ++p) {
       if (p > 0) out.push_back(',');
-      out += std::to_string(positions[p]);
+      int len = std::snprintf(number, sizeof number, "%u", static_cast<unsigned>(positions[p]));
+      out.append(number, static_cast<size_t>(len));
     }
   }
   return out;

@@ -50,12 +50,16 @@ class EnglishTsVector {
   std::optional<std::string> Compute(std::string_view text);
 
  private:
-  // The lexeme of one lowercased word, "" for a stopword.
-  const std::string& Lexeme(const std::string& lowered);
+  // The interned lexeme of one lowercased word, null for a stopword.
+  const std::string* Lexeme(const std::string& lowered);
+  // A token of the simple dictionary (numbers): itself, interned.
+  const std::string* Simple(const std::string& lowered);
 
   sb_stemmer* stemmer_;
   std::unordered_set<std::string> stopwords_;
-  std::unordered_map<std::string, std::string> cache_;
+  std::unordered_set<std::string> interned_;  // every lexeme, once
+  std::unordered_map<std::string, const std::string*> cache_;  // word -> lexeme
+  std::string lower_;  // scratch buffer
 };
 
 }  // namespace broadsheet
