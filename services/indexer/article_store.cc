@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 #include <chrono>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -185,10 +186,15 @@ std::string PgTextArray(const std::set<std::string>& values) {
 }  // namespace
 
 PgArticleStore::PgArticleStore(std::string database_url, int max_near_duplicate_distance,
-                               bool compute_lexemes)
-    : database_url_(std::move(database_url)),
-      max_distance_(max_near_duplicate_distance),
-      lexer_(compute_lexemes ? EnglishTsVector::CreateBuiltin() : nullptr) {}
+                               bool compute_lexemes, int lexer_threads)
+    : database_url_(std::move(database_url)), max_distance_(max_near_duplicate_distance) {
+  for (int i = 0; compute_lexemes && i < lexer_threads; ++i) {
+    std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin();
+    if (!lexer) break;  // built without PostgreSQL's stopword list
+    lexers_.push_back(std::move(lexer));
+  }
+}
+
 PgArticleStore::~PgArticleStore() = default;
 
 // A text exercising the lexer's paths; at connect the server's own
@@ -202,13 +208,13 @@ absl::Status PgArticleStore::Connect() {
     conn_ = std::make_unique<pqxx::connection>(database_url_);
     pqxx::nontransaction setup(*conn_);
     setup.exec(kCreateStaging);
-    if (lexer_) {
+    if (!lexers_.empty()) {
       std::string theirs =
           setup.exec_params1("SELECT to_tsvector('english', $1)::text", kLexerSelfCheck)[0].c_str();
-      if (lexer_->Compute(kLexerSelfCheck).value_or("") != theirs) {
+      if (lexers_[0]->Compute(kLexerSelfCheck).value_or("") != theirs) {
         LogWarn("indexer lexer disagrees with this server's to_tsvector; leaving it to PostgreSQL",
                 {{"server", theirs}});
-        lexer_.reset();
+        lexers_.clear();
       }
     }
     return absl::OkStatus();
@@ -216,6 +222,38 @@ absl::Status PgArticleStore::Connect() {
     conn_.reset();
     return absl::UnavailableError(absl::StrCat("database: ", e.what()));
   }
+}
+
+std::vector<PgArticleStore::PreparedArticle> PgArticleStore::Prepare(
+    const std::vector<v1::Article>& articles) {
+  std::vector<PreparedArticle> prepared(articles.size());
+  // Lexing is the indexer's biggest CPU cost and needs no database: split it
+  // over the lexers (one per thread; each is single-threaded).
+  auto work = [&](size_t lexer, size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const v1::Article& a = articles[i];
+      prepared[i].body = JoinBody(a);
+      if (lexers_.empty()) continue;
+      EnglishTsVector& lex = *lexers_[lexer];
+      // Text the lexer does not handle is left to to_tsvector in the upsert.
+      std::optional<std::string> title = lex.Compute(a.title());
+      if (!title) continue;
+      std::optional<std::string> standfirst = lex.Compute(a.standfirst());
+      if (!standfirst) continue;
+      std::optional<std::string> body = lex.Compute(prepared[i].body);
+      if (!body) continue;
+      prepared[i].lexemes = Lexemes{std::move(*title), std::move(*standfirst), std::move(*body)};
+    }
+  };
+  size_t threads = std::max<size_t>(1, std::min(lexers_.size(), articles.size() / 64));
+  std::vector<std::thread> pool;
+  size_t chunk = (articles.size() + threads - 1) / threads;
+  for (size_t t = 1; t < threads; ++t) {
+    pool.emplace_back(work, t, t * chunk, std::min(articles.size(), (t + 1) * chunk));
+  }
+  work(0, 0, std::min(articles.size(), chunk));
+  for (std::thread& t : pool) t.join();
+  return prepared;
 }
 
 absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles,
@@ -234,21 +272,16 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
       return ms;
     };
     PhaseMillis phases;
+    std::vector<PreparedArticle> prepared = Prepare(articles);
+    phases.lex = lap();
     pqxx::work txn(*conn_);
     {
       pqxx::stream_to copy(txn, "staging_articles");
-      for (const v1::Article& a : articles) {
-        std::string body = JoinBody(a);
-        // Lexemes computed here (exactly as to_tsvector would) spare
-        // PostgreSQL the most expensive part of the write; text the lexer
-        // does not handle is left to to_tsvector in the upsert.
-        std::optional<std::string> title_tsv, standfirst_tsv, body_tsv;
-        if (lexer_) {
-          title_tsv = lexer_->Compute(a.title());
-          if (title_tsv) standfirst_tsv = lexer_->Compute(a.standfirst());
-          if (standfirst_tsv) body_tsv = lexer_->Compute(body);
-        }
-        bool lexed = body_tsv.has_value();
+      for (size_t index = 0; index < articles.size(); ++index) {
+        const v1::Article& a = articles[index];
+        const std::string& body = prepared[index].body;
+        const auto& lexemes = prepared[index].lexemes;
+        bool lexed = lexemes.has_value();
         copy << std::make_tuple(
             a.id(), a.title(), a.standfirst(), body, a.author().name(), a.author().bio(),
             a.image().caption(), a.image().credit(), a.site().name(), a.site().tagline(), a.url(),
@@ -256,8 +289,8 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
             static_cast<int64_t>(a.fingerprint()),
             TimeText(a, a.published_at(), a.has_published_at()),
             TimeText(a, a.fetched_at(), a.has_fetched_at()), lexed ? "t" : "f",
-            lexed ? *title_tsv : std::string(), lexed ? *standfirst_tsv : std::string(),
-            lexed ? *body_tsv : std::string());
+            lexed ? lexemes->title : std::string(), lexed ? lexemes->standfirst : std::string(),
+            lexed ? lexemes->body : std::string());
       }
       copy.complete();
     }

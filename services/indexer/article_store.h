@@ -9,6 +9,7 @@
 #define BROADSHEET_SERVICES_INDEXER_ARTICLE_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ namespace broadsheet {
 
 // Where a batch's time went, in milliseconds (copy includes lexing).
 struct PhaseMillis {
-  double copy = 0, insert = 0, counts = 0, near_duplicates = 0, commit = 0;
+  double lex = 0, copy = 0, insert = 0, counts = 0, near_duplicates = 0, commit = 0;
 };
 
 struct WriteStats {
@@ -46,7 +47,7 @@ class PgArticleStore final : public ArticleStore {
   // With `compute_lexemes`, tsvectors are computed in this process where the
   // lexer can match to_tsvector exactly (see tsearch/english_tsvector.h).
   PgArticleStore(std::string database_url, int max_near_duplicate_distance = 3,
-                 bool compute_lexemes = true);
+                 bool compute_lexemes = true, int lexer_threads = 2);
   ~PgArticleStore() override;
 
   // UNAVAILABLE when the database cannot be reached (retry later);
@@ -54,11 +55,21 @@ class PgArticleStore final : public ArticleStore {
   absl::Status WriteBatch(const std::vector<v1::Article>& articles, WriteStats* stats) override;
 
  private:
+  struct Lexemes {
+    std::string title, standfirst, body;  // tsvector text of each
+  };
+  struct PreparedArticle {
+    std::string body;                 // paragraphs joined by newlines
+    std::optional<Lexemes> lexemes;   // empty: PostgreSQL computes them
+  };
+
   absl::Status Connect();
+  // The CPU work of a batch, done before the transaction opens.
+  std::vector<PreparedArticle> Prepare(const std::vector<v1::Article>& articles);
 
   std::string database_url_;
   int max_distance_;
-  std::unique_ptr<EnglishTsVector> lexer_;
+  std::vector<std::unique_ptr<EnglishTsVector>> lexers_;
   std::unique_ptr<pqxx::connection> conn_;
 };
 

@@ -134,7 +134,8 @@ int main(int argc, char** argv) {
   }
   // BROADSHEET_INDEXER_LEXEMES=postgres leaves all tsvector work to the database.
   bool compute_lexemes = EnvOr("BROADSHEET_INDEXER_LEXEMES", "indexer") != "postgres";
-  PgArticleStore store(settings.database_url, max_distance, compute_lexemes);
+  int lexer_threads = static_cast<int>(EnvIntOr("BROADSHEET_INDEXER_LEXER_THREADS", 2));
+  PgArticleStore store(settings.database_url, max_distance, compute_lexemes, lexer_threads);
   Indexer indexer(&store, producer->get(), settings.dlq_topic);
   const size_t batch_size = static_cast<size_t>(EnvIntOr("BROADSHEET_INDEXER_BATCH", 1000));
   const auto batch_wait = std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_BATCH_MS", 200));
@@ -183,7 +184,8 @@ int main(int argc, char** argv) {
                               {"near_duplicate_links", result.near_duplicate_links},
                               {"dead_letters", result.dead_letters},
                               {"seconds", seconds},
-                              {"ms", {{"copy", result.phases.copy},
+                              {"ms", {{"lex", result.phases.lex},
+                                      {"copy", result.phases.copy},
                                       {"insert", result.phases.insert},
                                       {"counts", result.phases.counts},
                                       {"near", result.phases.near_duplicates},
