@@ -12,6 +12,10 @@ JOBS ?= $(shell nproc)
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 export BROADSHEET_BIN_DIR := $(abspath $(BUILD_DIR))/bin
+# Sanitizer builds: stop at the first UB report, and ignore leaks that are
+# third-party (tests/lsan.supp). Services started by `make test` inherit these.
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS := suppressions=$(abspath tests/lsan.supp)
 
 .PHONY: help deps configure build up down status demo test unit integration fuzz bench check-seeds clean
 

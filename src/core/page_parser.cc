@@ -2,15 +2,21 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/strings/str_cat.h"
 #include "core/article_id.h"
 #include "core/language.h"
-#include "core/simhash.h"
+#include "core/simhash_internal.h"
 #include "core/text_util.h"
 
 namespace broadsheet {
@@ -57,6 +63,7 @@ enum class Cls : uint8_t { kBad, kShort, kNearGood, kGood };
 struct Block {
   uint32_t begin = 0, len = 0;  // folded text in the arena
   uint32_t words = 0, stops = 0, tokens = 0;
+  uint32_t hash_begin = 0, hash_count = 0;  // SimHash word hashes in word_hashes_
   uint16_t sentences = 0;  // sentence ends inside the block (not the last)
   uint8_t bullet = 0;      // 0 none, 1 bullet, 2 sub-bullet
   bool indented = false;
@@ -152,7 +159,7 @@ class PageWork {
  private:
   std::string_view Text(const Block& b) const { return {arena_.data() + b.begin, b.len}; }
   void SplitBlocks();
-  void Measure(Block* b) const;
+  void Measure(Block* b);
   bool StartsWithStopword(std::string_view s) const;
   void ApplyRules();
   void Classify(bool use_stopwords);
@@ -173,6 +180,10 @@ class PageWork {
   std::string arena_;     // folded blocks, then kArenaPad zero bytes
   size_t arena_len_ = 0;  // bytes of folded text in arena_
   std::vector<Block> blocks_;
+  // SimHash hashes of every block's words, made while measuring the block, so
+  // that fingerprints need no second pass over the article text.
+  std::unique_ptr<uint64_t[]> word_hashes_;
+  size_t word_hashes_len_ = 0;
   ParsedPage page_;
 };
 
@@ -223,20 +234,30 @@ void PageWork::SplitBlocks() {
   }
 }
 
-void PageWork::Measure(Block* b) const {
+void PageWork::Measure(Block* b) {
   const std::string_view s = Text(*b);
   uint32_t stops = 0, spaces = 0, sentences = 0;
   uint64_t punct_carry = 0;  // the previous window ended with . ! or ?
   // Blocks under kLengthLow are kShort whatever their stopword density.
   const bool count_stops = b->len >= kLengthLow;
+  // Folded text holds no Unicode spaces, so the measure and SimHash word
+  // rules differ only at 0xE2 sequences: without one, the measure's words
+  // are the SimHash tokens and are hashed here.
+  const bool same_words = std::memchr(s.data(), 0xE2, s.size()) == nullptr;
+  uint64_t* const hashes = word_hashes_.get() + word_hashes_len_;
+  uint64_t* h = hashes;
+  // Text(*b) lies in the arena, whose zeroed tail makes 16-byte loads at any
+  // word start safe.
   const size_t words = text::ForEachWord(
       s, text::WordRule::kMeasure,
       [&](size_t begin, size_t end) {
-        // Text(*b) lies in the arena, whose zeroed tail makes the 16-byte
-        // load safe.
-        if (count_stops && end - begin <= text::kMaxKeyBytes &&
-            profile_.IsStopword(text::MakeWordKeyPadded(s.data() + begin, end - begin))) {
-          ++stops;
+        const size_t len = end - begin;
+        if (len <= text::kMaxKeyBytes) {
+          const text::WordKey key = text::MakeWordKeyPadded(s.data() + begin, len);
+          if (count_stops && profile_.IsStopword(key)) ++stops;
+          if (same_words) *h++ = simhash_internal::WordHashOfKey(key, len);
+        } else if (same_words) {
+          *h++ = simhash_internal::WordHash(s.data() + begin, len, /*padded=*/true);
         }
       },
       [&](const text::Window& w) {
@@ -245,6 +266,17 @@ void PageWork::Measure(Block* b) const {
             __builtin_popcountll(w.space & ((w.end_punct << 1) | punct_carry)));
         punct_carry = w.end_punct >> 63;
       });
+  if (!same_words) {
+    text::ForEachWord(
+        s, text::WordRule::kSimHash,
+        [&](size_t begin, size_t end) {
+          *h++ = simhash_internal::WordHash(s.data() + begin, end - begin, /*padded=*/true);
+        },
+        [](const text::Window&) {});
+  }
+  b->hash_begin = static_cast<uint32_t>(word_hashes_len_);
+  b->hash_count = static_cast<uint32_t>(h - hashes);
+  word_hashes_len_ += b->hash_count;
   b->words = static_cast<uint32_t>(words);
   b->stops = stops;
   b->tokens = s.empty() ? 0 : spaces + 1;
@@ -667,12 +699,16 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       blocks_[standfirst].used = true;
     }
     std::string byline;
+    simhash_internal::Accumulator fingerprint;
     for (size_t i = lead_start; i < tail_end; ++i) {
       Block& b = blocks_[i];
       if (b.used) continue;
       const bool in_body = i >= g && i < body_end;
       if (in_body && IsTextKind(b.kind)) {
         a.paragraphs.emplace_back(Text(b));
+        for (uint32_t k = 0; k < b.hash_count; ++k) {
+          fingerprint.AddWordHash(word_hashes_[b.hash_begin + k]);
+        }
         b.used = true;
       } else if (b.kind == Kind::kCredit) {
         SetImage(&a, b);
@@ -701,7 +737,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     if (a.author.name.empty()) a.author.name = std::move(byline);
     for (size_t i : body) a.word_count += static_cast<int>(blocks_[i].tokens);
     a.id = ArticleId(a.title, a.paragraphs);
-    a.fingerprint = SimHash(a.paragraphs);
+    a.fingerprint = fingerprint.Finish();  // SimHash(a.paragraphs), see Measure()
     page_.articles.push_back(std::move(a));
     lead_start = tail_end;
   }
@@ -752,6 +788,8 @@ void PageWork::DetectLanguages() {
 
 ParseResult PageWork::Run() {
   SplitBlocks();
+  // A block of n bytes holds at most (n + 1) / 2 words.
+  word_hashes_ = std::make_unique_for_overwrite<uint64_t[]>(arena_len_ / 2 + blocks_.size() + 1);
   for (Block& b : blocks_) Measure(&b);
   ApplyRules();
   Classify(/*use_stopwords=*/true);
@@ -801,8 +839,23 @@ std::optional<ParseError> Validate(std::string_view text, size_t max_bytes) {
   // Mostly control characters (in a bounded sample) means binary data.
   const size_t sample = std::min<size_t>(text.size(), 64 << 10);
   size_t controls = 0;
-  for (size_t i = 0; i < sample; ++i) {
-    // Branch-free so that the compiler vectorises it.
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Bytes below 0x20 (unsigned) other than \t \n \f \r, 16 at a time.
+  const auto* u = reinterpret_cast<const unsigned char*>(text.data());
+  for (; i + 16 <= sample; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + i));
+    const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);  // v <= 0x1F
+    const __m128i allowed =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\f'))));
+    const auto mask = static_cast<uint32_t>(_mm_movemask_epi8(_mm_andnot_si128(allowed, low)));
+    controls += static_cast<size_t>(std::popcount(mask));
+  }
+#endif
+  for (; i < sample; ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     controls += static_cast<size_t>(c < 0x20) & (c != '\n') & (c != '\r') & (c != '\t') &
                 (c != '\f');

@@ -206,6 +206,7 @@ struct Profile::Impl {
   };
   Tier tiers[2];
   std::unique_ptr<RE2> site_header;
+  std::unique_ptr<RE2> site_header_ascii;  // as CompiledRule::ascii_re
   int g_site_name = -1, g_site_tagline = -1;
   struct DetectRule {
     std::unique_ptr<RE2> re;
@@ -383,6 +384,12 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
     if (!impl->site_header->ok()) {
       return Bad(raw.origin, absl::StrCat("site_header: bad pattern: ", impl->site_header->error()));
     }
+    if (auto ascii = AsciiVariant(*raw.site_header)) {
+      auto re = std::make_unique<RE2>(*ascii, opts);
+      if (re->ok() && re->NamedCapturingGroups() == impl->site_header->NamedCapturingGroups()) {
+        impl->site_header_ascii = std::move(re);
+      }
+    }
     impl->g_site_name = Group(*impl->site_header, "name");
     impl->g_site_tagline = Group(*impl->site_header, "tagline");
     if (impl->g_site_name < 0) return Bad(raw.origin, "site_header needs a (?P<name>...) group");
@@ -455,11 +462,11 @@ std::optional<RuleMatch> Profile::Match(std::string_view block) const {
 
 bool Profile::MatchSiteHeader(std::string_view block, Site* site) const {
   if (!impl_->site_header) return false;
+  const RE2& re = impl_->site_header_ascii != nullptr && IsAscii(block) ? *impl_->site_header_ascii
+                                                                        : *impl_->site_header;
   re2::StringPiece groups[8];
-  const int n = std::min(impl_->site_header->NumberOfCapturingGroups() + 1, 8);
-  if (!impl_->site_header->Match(Piece(block), 0, block.size(), RE2::UNANCHORED, groups, n)) {
-    return false;
-  }
+  const int n = std::min(re.NumberOfCapturingGroups() + 1, 8);
+  if (!re.Match(Piece(block), 0, block.size(), RE2::UNANCHORED, groups, n)) return false;
   auto get = [&](int g) {
     return g >= 0 && g < n && groups[g].data() != nullptr
                ? std::string(text::Trim(std::string_view(groups[g].data(), groups[g].size())))
@@ -472,8 +479,16 @@ bool Profile::MatchSiteHeader(std::string_view block, Site* site) const {
 
 bool Profile::Detects(std::string_view page_prefix) const {
   for (const auto& d : impl_->detect) {
-    if (!d.required.empty() && page_prefix.find(d.required) == std::string_view::npos) continue;
-    if (RE2::PartialMatch(Piece(page_prefix), *d.re)) return true;
+    size_t from = 0;
+    if (!d.required.empty()) {
+      from = page_prefix.find(d.required);
+      if (from == std::string_view::npos) continue;
+    }
+    // Every match starts with `required`, so none starts before its first
+    // occurrence; RE2 still sees the whole prefix as context for (?m)^.
+    if (d.re->Match(Piece(page_prefix), from, page_prefix.size(), RE2::UNANCHORED, nullptr, 0)) {
+      return true;
+    }
   }
   return false;
 }
