@@ -1,0 +1,160 @@
+// broadsheet-query-load: a closed-loop load generator for the query path.
+// N client threads each send one request at a time for a fixed duration and
+// record every latency; prints p50/p90/p99/max and throughput. Targets:
+//   --target=grpc    the QueryService at --address (the real service)
+//   --target=direct  ArticleReader in-process against --database: the same
+//                    prepared SQL through libpqxx, no gRPC (the "bare SQL"
+//                    baseline the service's overhead is measured against)
+// Requests: --rpc=search (2-3 word queries drawn from --words, page size 10,
+// facets and snippets on, as the service does by default; --no-facets and
+// --no-snippets switch them off in direct mode) or --rpc=get
+// (GetArticle of ids from --ids).
+//   broadsheet-query-load --target=grpc --address=127.0.0.1:50052 --rpc=search
+//       --words=words.txt --concurrency=16 --seconds=20
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "broadsheet/v1/query_service.grpc.pb.h"
+#include "query/article_reader.h"
+#include "query/search_query.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::map<std::string, std::string> ParseArgs(int argc, char** argv) {
+  std::map<std::string, std::string> out;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0) continue;
+    auto eq = a.find('=');
+    out[a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2)] =
+        eq == std::string::npos ? "1" : a.substr(eq + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+// 2-3 words: one or two common words (first `common` lines of the list) and
+// one from the rest, so queries match between a few and a few thousand articles.
+std::string MakeQuery(const std::vector<std::string>& words, size_t common, std::mt19937_64& rng) {
+  std::string q = words[rng() % common];
+  if (rng() % 2 == 0) q += " " + words[rng() % common];
+  q += " " + words[common + rng() % (words.size() - common)];
+  return q;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = ParseArgs(argc, argv);
+  auto get = [&](const std::string& k, const std::string& d) {
+    return args.count(k) ? args[k] : d;
+  };
+  const std::string target = get("target", "grpc");
+  const std::string rpc = get("rpc", "search");
+  const int concurrency = std::stoi(get("concurrency", "16"));
+  const double seconds = std::stod(get("seconds", "20"));
+  const size_t common = std::stoul(get("common", "300"));
+  std::vector<std::string> words = ReadLines(get("words", "words.txt"));
+  std::vector<std::string> ids = ReadLines(get("ids", "ids.txt"));
+  if ((rpc == "search" && words.size() <= common) || (rpc == "get" && ids.empty())) {
+    std::fprintf(stderr, "need --words (more than --common lines) or --ids\n");
+    return 2;
+  }
+
+  std::unique_ptr<broadsheet::ArticleReader> reader;
+  std::vector<std::unique_ptr<broadsheet::v1::QueryService::Stub>> stubs;
+  if (target == "direct") {
+    reader = std::make_unique<broadsheet::ArticleReader>(get("database", ""), concurrency);
+  } else {
+    // A few channels, so one HTTP/2 connection's framing is not the limit.
+    for (int i = 0; i < std::max(1, concurrency / 4); ++i) {
+      grpc::ChannelArguments channel_args;
+      channel_args.SetInt("grpc.channel_id", i);  // distinct channels, not shared subchannels
+      stubs.push_back(broadsheet::v1::QueryService::NewStub(grpc::CreateCustomChannel(
+          get("address", "127.0.0.1:50052"), grpc::InsecureChannelCredentials(), channel_args)));
+    }
+  }
+
+  std::atomic<bool> stop{false};
+  std::atomic<long> errors{0};
+  std::vector<std::vector<double>> latencies(concurrency);
+  std::vector<std::thread> threads;
+  auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(1000 + t);
+      while (!stop && Clock::now() < deadline) {
+        auto start = Clock::now();
+        bool ok = true;
+        if (rpc == "search") {
+          std::string q = MakeQuery(words, common, rng);
+          if (reader) {
+            broadsheet::ArticleQuery query;
+            broadsheet::ParsedQuery parsed = broadsheet::ParseSearchQuery(q);
+            query.text = parsed.text;
+            broadsheet::SearchOptions options;
+            options.spell_words = parsed.words;
+            options.facets = args.count("no-facets") == 0;
+            options.snippets = args.count("no-snippets") == 0;
+            ok = reader->Search(query, options, std::chrono::seconds(10)).ok();
+          } else {
+            grpc::ClientContext ctx;
+            ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+            broadsheet::v1::SearchArticlesRequest request;
+            request.set_query(q);
+            broadsheet::v1::SearchArticlesResponse response;
+            ok = stubs[t % stubs.size()]->SearchArticles(&ctx, request, &response).ok();
+          }
+        } else {
+          const std::string& id = ids[rng() % ids.size()];
+          if (reader) {
+            ok = reader->Get(id, std::chrono::seconds(10)).ok();
+          } else {
+            grpc::ClientContext ctx;
+            ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+            broadsheet::v1::GetArticleRequest request;
+            request.set_id(id);
+            broadsheet::v1::Article response;
+            ok = stubs[t % stubs.size()]->GetArticle(&ctx, request, &response).ok();
+          }
+        }
+        if (!ok) ++errors;
+        latencies[t].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<double> all;
+  for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
+  };
+  std::printf("%s %s c=%d: %zu requests in %.0f s, %.0f req/s, p50 %.2f ms, p90 %.2f ms, "
+              "p99 %.2f ms, max %.2f ms, errors %ld\n",
+              target.c_str(), rpc.c_str(), concurrency, all.size(), seconds,
+              all.size() / seconds, pct(0.50), pct(0.90), pct(0.99), all.empty() ? 0 : all.back(),
+              errors.load());
+  return errors > 0 ? 1 : 0;
+}
