@@ -99,6 +99,17 @@ INSERT INTO new_articles SELECT * FROM inserted
 // committed before each statement) and counters are updated in one order.
 constexpr char kLinkLock[] = "SELECT pg_advisory_xact_lock(7021985530061504116)";
 
+// indexed_at is stamped again under the lock, so its order is the commit
+// order across indexers: a watcher resuming after (indexed_at, id) can never
+// miss a row that committed later with an earlier stamp.
+constexpr char kStampIndexedAt[] = R"sql(
+WITH stamped AS (
+  UPDATE articles a SET indexed_at = clock_timestamp()
+  WHERE a.id = ANY(ARRAY(SELECT id FROM new_articles))
+  RETURNING a.id, a.indexed_at)
+UPDATE new_articles n SET indexed_at = s.indexed_at FROM stamped s WHERE n.id = s.id
+)sql";
+
 constexpr char kCountAuthors[] = R"sql(
 UPDATE authors au
 SET article_count = au.article_count + n.added,
@@ -313,6 +324,7 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
     phases.insert = lap();
     pqxx::result linked = txn.exec(kInsertSources);
     txn.exec(kLinkLock);
+    if (inserted.affected_rows() > 0) txn.exec(kStampIndexedAt);
     txn.exec(kCountAuthors);
     txn.exec(kCountSites);
     phases.counts = lap();

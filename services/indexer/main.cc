@@ -30,18 +30,25 @@ std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
 
 constexpr char kUsage[] =
-    "usage: broadsheet-indexer [--migrate-only | --reset-offsets earliest]\n";
+    "usage: broadsheet-indexer [--migrate-only | --reset-offsets earliest]\n"
+    "                          [--SETTING=VALUE ...] [--config FILE]\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Flags and the config file fold into the environment before any thread.
+  auto args = ApplySettingSources(argc, argv, {"--migrate-only"}, {"--reset-offsets"});
+  if (!args.ok()) {
+    std::fprintf(stderr, "broadsheet-indexer: %s\n%s", args.status().ToString().c_str(), kUsage);
+    return 2;
+  }
   bool migrate_only = false;
   bool reset_to_earliest = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--migrate-only") == 0) {
+  for (size_t i = 0; i < args->size(); ++i) {
+    if ((*args)[i] == "--migrate-only") {
       migrate_only = true;
-    } else if (std::strcmp(argv[i], "--reset-offsets") == 0 && i + 1 < argc &&
-               std::strcmp(argv[i + 1], "earliest") == 0) {
+    } else if ((*args)[i] == "--reset-offsets" && i + 1 < args->size() &&
+               (*args)[i + 1] == "earliest") {
       reset_to_earliest = true;
       ++i;
     } else {

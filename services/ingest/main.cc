@@ -1,6 +1,7 @@
 // broadsheet-ingest: the IngestService gRPC server plus a consumer of
 // `broadsheet.pages.raw`. Wiring only; the work is in Ingestor.
 #include <atomic>
+#include <cstdio>
 #include <thread>
 
 #include "common/env.h"
@@ -59,6 +60,14 @@ void RunRawPageConsumer(const Ingestor& ingestor, const CommonSettings& settings
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Flags and the config file fold into the environment before any thread.
+  auto args = ApplySettingSources(argc, argv);
+  if (!args.ok() || !args->empty()) {
+    std::fprintf(stderr, "broadsheet-ingest: %s\nusage: broadsheet-ingest [--SETTING=VALUE ...] [--config FILE]\n",
+                 args.ok() ? ("unexpected argument " + args->front()).c_str()
+                           : args.status().ToString().c_str());
+    return 2;
+  }
   BlockShutdownSignals();
   CommonSettings settings = LoadCommonSettings();
   auto kafka_extra = KafkaSettingsFromEnv();  // SASL/SSL pass-through (common/security.h)

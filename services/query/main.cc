@@ -1,4 +1,5 @@
 // broadsheet-query: the QueryService gRPC server. Wiring only.
+#include <cstdio>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -60,7 +61,15 @@ class VocabularyRefresher {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // Flags and the config file fold into the environment before any thread.
+  auto args = ApplySettingSources(argc, argv);
+  if (!args.ok() || !args->empty()) {
+    std::fprintf(stderr, "broadsheet-query: %s\nusage: broadsheet-query [--SETTING=VALUE ...] [--config FILE]\n",
+                 args.ok() ? ("unexpected argument " + args->front()).c_str()
+                           : args.status().ToString().c_str());
+    return 2;
+  }
   BlockShutdownSignals();
   CommonSettings settings = LoadCommonSettings();
   std::string listen = EnvOr("BROADSHEET_QUERY_LISTEN", "127.0.0.1:50052");

@@ -4,10 +4,14 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cctype>
 #include <cstring>
 #include <nlohmann/json.hpp>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -189,6 +193,9 @@ struct CompiledRule {
 };
 
 struct Profile::Impl {
+  // Unique per compiled profile for the process lifetime (never reused, unlike
+  // addresses): the key of this profile's entries in the Match() memo.
+  uint64_t id = 0;
   std::string name;
   std::vector<std::string> hosts;
   Site site;
@@ -326,6 +333,8 @@ int Group(const RE2& re, const char* name) {
 
 absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(const RawProfile& raw) {
   auto impl = std::make_shared<Impl>();
+  static std::atomic<uint64_t> next_id{1};
+  impl->id = next_id.fetch_add(1, std::memory_order_relaxed);
   impl->name = raw.name.empty() ? "generic" : raw.name;
   impl->hosts = raw.hosts;
   if (raw.site) impl->site = *raw.site;
@@ -426,7 +435,77 @@ StandfirstMode Profile::standfirst_mode() const { return impl_->standfirst; }
 size_t Profile::max_rule_chars() const { return impl_->max_rule_chars; }
 const Site& Profile::site() const { return impl_->site; }
 
+namespace {
+
+// Match() results for short blocks, per thread. Pages of one site repeat the
+// same short lines (navigation, share bars, credits, footers, comment
+// counts), and every RE2 call costs ~1k instructions before it reads a byte.
+// Direct-mapped; an entry is reused only for the same profile and the same
+// bytes, so results are exactly what the regexes would return.
+constexpr size_t kMemoMaxChars = 128;
+constexpr int kMemoBits = 10;
+struct MemoSlot {
+  uint64_t owner = 0;  // Profile::Impl::id; 0 = empty
+  uint64_t hash = 0;
+  uint32_t len = 0;
+  int32_t rule = -1;  // Impl::rules index, -1 = no match
+  // name, caption, credit as offsets into the block; kNoGroup = unset.
+  static constexpr uint8_t kNoGroup = 0xFF;
+  uint8_t off[3] = {kNoGroup, kNoGroup, kNoGroup};
+  uint8_t len3[3] = {0, 0, 0};
+  char text[kMemoMaxChars];
+};
+static_assert(kMemoMaxChars < MemoSlot::kNoGroup);
+
+MemoSlot* MemoTable() {
+  thread_local std::unique_ptr<MemoSlot[]> table(new MemoSlot[size_t{1} << kMemoBits]);
+  return table.get();
+}
+
+}  // namespace
+
 std::optional<RuleMatch> Profile::Match(std::string_view block) const {
+  if (block.size() > kMemoMaxChars) return MatchUncached(block);
+  const uint64_t hash = XXH3_64bits(block.data(), block.size());
+  MemoSlot& slot =
+      MemoTable()[((hash ^ impl_->id) * 0x9E3779B97F4A7C15ull) >> (64 - kMemoBits)];
+  if (slot.owner == impl_->id && slot.hash == hash && slot.len == block.size() &&
+      std::memcmp(slot.text, block.data(), block.size()) == 0) {
+    if (slot.rule < 0) return std::nullopt;
+    const CompiledRule& r = impl_->rules[static_cast<size_t>(slot.rule)];
+    auto view = [&](int g) {
+      return slot.off[g] == MemoSlot::kNoGroup ? std::string_view()
+                                               : block.substr(slot.off[g], slot.len3[g]);
+    };
+    return RuleMatch{r.kind, r.name, view(0), view(1), view(2)};
+  }
+  std::optional<RuleMatch> m = MatchUncached(block);
+  slot.owner = impl_->id;
+  slot.hash = hash;
+  slot.len = static_cast<uint32_t>(block.size());
+  std::memcpy(slot.text, block.data(), block.size());
+  slot.rule = -1;
+  if (m) {
+    // RuleMatch::rule views the rule's name: find the rule by its address.
+    for (size_t i = 0; i < impl_->rules.size(); ++i) {
+      if (impl_->rules[i].name.data() == m->rule.data()) slot.rule = static_cast<int32_t>(i);
+    }
+    const std::string_view groups[3] = {m->name, m->caption, m->credit};
+    for (int g = 0; g < 3; ++g) {
+      if (groups[g].data() == nullptr) {
+        slot.off[g] = MemoSlot::kNoGroup;
+        slot.len3[g] = 0;
+      } else {
+        slot.off[g] = static_cast<uint8_t>(groups[g].data() - block.data());
+        slot.len3[g] = static_cast<uint8_t>(groups[g].size());
+      }
+    }
+    if (slot.rule < 0) slot.owner = 0;  // cannot happen; never serve a wrong entry
+  }
+  return m;
+}
+
+std::optional<RuleMatch> Profile::MatchUncached(std::string_view block) const {
   thread_local std::vector<int> hits;
   const auto& tier = impl_->tiers[block.size() <= kShortTierChars ? 0 : 1];
   if (tier.rule_index.empty() || block.size() > tier.max_chars) return std::nullopt;

@@ -126,6 +126,9 @@ class Profile {
   };
 
  private:
+  // Match() without the per-thread memo of short blocks.
+  std::optional<RuleMatch> MatchUncached(std::string_view block) const;
+
   std::shared_ptr<const Impl> impl_;
   const StopwordSet* stopwords_;  // owned by impl_
 };
