@@ -7,19 +7,7 @@ namespace broadsheet {
 
 grpc::Status InvalidArgumentWithDetails(const std::string& reason, const std::string& field,
                                         const std::string& message) {
-  google::rpc::Status status;
-  status.set_code(grpc::StatusCode::INVALID_ARGUMENT);
-  status.set_message(message);
-  google::rpc::ErrorInfo info;
-  info.set_reason(reason);
-  info.set_domain("broadsheet.v1");
-  status.add_details()->PackFrom(info);
-  google::rpc::BadRequest bad_request;
-  auto* violation = bad_request.add_field_violations();
-  violation->set_field(field);
-  violation->set_description(message);
-  status.add_details()->PackFrom(bad_request);
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message, status.SerializeAsString());
+  return InvalidArgumentWithViolations(reason, {FieldViolation{field, message}});
 }
 
 grpc::Status InvalidArgumentWithViolations(const std::string& reason,
