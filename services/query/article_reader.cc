@@ -88,8 +88,9 @@ std::string SearchNewestSql() {
       " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.d DESC, h.id DESC");
 }
 
-// Total and facets from the first $2 text matches: `pass` says whether a
-// sampled match also passes the filters. Rows: ('n', '', sampled),
+// Total and facets from the first $2 text matches (without words: the first
+// $2 rows passing the filters): `pass` says whether a sampled row also
+// passes the filters. Rows: ('n', '', sampled),
 // ('p', '', passing), ('e', '', planner estimate or -1), then up to 20
 // (kind, value, count) per facet among passing rows.
 std::string SearchSampleSql() {
@@ -100,10 +101,11 @@ std::string SearchSampleSql() {
   return absl::StrCat(
       "WITH s AS MATERIALIZED (SELECT a.author_name, a.site_name, a.language, (",
       FilterSql(/*with_text=*/false),
-      ") AS pass FROM articles a WHERE $1::text = '' OR a.tsv @@ ", kTsQuery, " LIMIT $2) ",
+      ") AS pass FROM articles a WHERE CASE WHEN $1::text = '' THEN (", FilterSql(false),
+      ") ELSE a.tsv @@ ", kTsQuery, " END LIMIT $2) ",
       "SELECT 'n'::text, ''::text, count(*) FROM s "
       "UNION ALL SELECT 'p', '', count(*) FROM s WHERE pass "
-      "UNION ALL SELECT 'e', '', CASE WHEN (SELECT count(*) FROM s) < $2 THEN -1 "
+      "UNION ALL SELECT 'e', '', CASE WHEN (SELECT count(*) FROM s) < $2 OR $1::text = '' THEN -1 "
       "ELSE query_estimate_matches(", kTsQuery, ") END "
       "UNION ALL ", f("a", "author_name"), " UNION ALL ", f("s", "site_name"),
       " UNION ALL ", f("l", "language"));
@@ -367,7 +369,10 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
       int64_t estimate = sample[2][2].as<int64_t>();
       double scale = 1.0;
       if (sampled < kSearchSampleCap || estimate < 0) {
+        // Without words the sample is drawn from the filtered rows: exact
+        // below the cap, a lower bound at it.
         page.total_size = passing;
+        page.total_size_exact = sampled < kSearchSampleCap;
       } else {
         page.total_size_exact = false;
         double share = static_cast<double>(passing) / static_cast<double>(sampled);

@@ -307,14 +307,18 @@ void AppendIdentityForm(std::string_view in, std::string* out) {
     size_t stop = n;  // scalar work runs until i passes `stop`
 #if defined(__SSE2__)
     if (i + 16 <= n) {
-      // Fast path: 16 ASCII bytes without controls, with single spaces and
-      // none first, only need lowercasing.
+      // Fast path: 16 ASCII bytes without controls and with single spaces
+      // only need lowercasing.
       const Chunk16 c = ScanChunk16(s + i);
       // A space in the last byte only defers to the next byte, as in the
-      // scalar loop: copy 15 bytes and leave the space pending.
+      // scalar loop: copy 15 bytes and leave the space pending. A space in
+      // the first byte is copied as is unless one is already pending: past
+      // the first byte, no space pending means the last byte emitted
+      // something, so the scalar loop would emit this space too.
       const uint32_t trailing = c.space & 0x8000u;
       const uint32_t flagged =
-          c.special | (c.space & ((c.space << 1) | 0x0001u)) | (trailing & (c.space << 1));
+          c.special | (c.space & ((c.space << 1) | (pending_space || i == 0 ? 1u : 0u))) |
+          (trailing & (c.space << 1));
       if (flagged == 0) {
         if (pending_space) {
           if (o != base) *o++ = ' ';
