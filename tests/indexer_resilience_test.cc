@@ -24,6 +24,7 @@
 #include "common/kafka_admin.h"
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
+#include "stack_test_util.h"
 
 namespace broadsheet {
 namespace {
@@ -184,18 +185,16 @@ class IndexerResilienceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     settings_ = LoadCommonSettings();
+    std::string database_error;
     try {
       pqxx::connection probe(settings_.database_url);
     } catch (const std::exception& e) {
-      if (EnvOr("CI", "") == "true") FAIL() << "database unreachable: " << e.what();
-      GTEST_SKIP() << "database unreachable (run `make up`): " << e.what();
+      database_error = e.what();
     }
+    BROADSHEET_REQUIRE_STACK(database_error.empty(), "database unreachable: " + database_error);
     topic_ = "it.articles." + Nonce();
     absl::Status created = CreateTopic(settings_.kafka_brokers, topic_, 6);
-    if (!created.ok()) {
-      if (EnvOr("CI", "") == "true") FAIL() << "cannot create topic: " << created;
-      GTEST_SKIP() << "broker unreachable (run `make up`): " << created;
-    }
+    BROADSHEET_REQUIRE_STACK(created.ok(), "cannot create topic: " + created.ToString());
     group_ = "it-indexer-" + Nonce();
     workload_ = MakeWorkload(topic_);
   }

@@ -14,6 +14,7 @@
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
+#include "stack_test_util.h"
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
 #include "google/rpc/error_details.pb.h"
@@ -58,24 +59,13 @@ std::string MakePage(const std::string& nonce, int articles) {
 class PipelineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ingest_addr_ = EnvOr("BROADSHEET_INGEST_ADDR", "127.0.0.1:50051");
-    query_addr_ = EnvOr("BROADSHEET_QUERY_ADDR", "127.0.0.1:50052");
     settings_ = LoadCommonSettings();
   }
 
   void SetUp() override {
-    auto ingest_channel = grpc::CreateChannel(ingest_addr_, grpc::InsecureChannelCredentials());
-    auto query_channel = grpc::CreateChannel(query_addr_, grpc::InsecureChannelCredentials());
-    auto deadline = std::chrono::system_clock::now() + seconds(15);
-    bool up = ingest_channel->WaitForConnected(deadline) && query_channel->WaitForConnected(deadline);
-    if (!up) {
-      // Outside CI a developer may run unit tests without the stack.
-      if (EnvOr("CI", "") == "true") {
-        FAIL() << "stack unreachable: ingest " << ingest_addr_ << ", query " << query_addr_
-               << " (run `make up`)";
-      }
-      GTEST_SKIP() << "stack not running (run `make up`); CI=true makes this a failure";
-    }
+    std::shared_ptr<grpc::Channel> ingest_channel, query_channel;
+    BROADSHEET_REQUIRE_STACK(testing::ConnectServices(&ingest_channel, &query_channel),
+                             "stack unreachable: " + testing::ServicesDescription());
     ingest_ = v1::IngestService::NewStub(ingest_channel);
     query_ = v1::QueryService::NewStub(query_channel);
   }
@@ -143,13 +133,11 @@ class PipelineTest : public ::testing::Test {
     return {};
   }
 
-  static std::string ingest_addr_, query_addr_;
   static CommonSettings settings_;
   std::unique_ptr<v1::IngestService::Stub> ingest_;
   std::unique_ptr<v1::QueryService::Stub> query_;
 };
 
-std::string PipelineTest::ingest_addr_, PipelineTest::query_addr_;
 CommonSettings PipelineTest::settings_;
 
 std::string ErrorInfoReason(const grpc::Status& status) {

@@ -24,6 +24,7 @@
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
+#include "stack_test_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -134,21 +135,9 @@ std::vector<std::string> Ids(const v1::SearchArticlesResponse& r) {
 class QueryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string ingest_addr = EnvOr("BROADSHEET_INGEST_ADDR", "127.0.0.1:50051");
-    std::string query_addr = EnvOr("BROADSHEET_QUERY_ADDR", "127.0.0.1:50052");
-    auto ingest_channel = grpc::CreateChannel(ingest_addr, grpc::InsecureChannelCredentials());
-    query_channel_ = grpc::CreateChannel(query_addr, grpc::InsecureChannelCredentials());
-    auto deadline = std::chrono::system_clock::now() + seconds(15);
-    bool up = ingest_channel->WaitForConnected(deadline) &&
-              query_channel_->WaitForConnected(deadline);
-    if (!up) {
-      // Outside CI a developer may run unit tests without the stack.
-      if (EnvOr("CI", "") == "true") {
-        FAIL() << "stack unreachable: ingest " << ingest_addr << ", query " << query_addr
-               << " (run `make up`)";
-      }
-      GTEST_SKIP() << "stack not running (run `make up`); CI=true makes this a failure";
-    }
+    std::shared_ptr<grpc::Channel> ingest_channel;
+    BROADSHEET_REQUIRE_STACK(testing::ConnectServices(&ingest_channel, &query_channel_),
+                             "stack unreachable: " + testing::ServicesDescription());
     ingest_ = v1::IngestService::NewStub(ingest_channel);
     query_ = v1::QueryService::NewStub(query_channel_);
   }

@@ -12,6 +12,7 @@
 
 #include "bench/article_generator.h"
 #include "common/env.h"
+#include "stack_test_util.h"
 #include "tsearch/english_tsvector.h"
 
 namespace broadsheet {
@@ -22,12 +23,13 @@ class TsVectorIdentityTest : public ::testing::Test {
   void SetUp() override {
     lexer_ = EnglishTsVector::CreateBuiltin();
     ASSERT_NE(lexer_, nullptr) << "built without PostgreSQL's stopword list";
+    std::string database_error;
     try {
       conn_ = std::make_unique<pqxx::connection>(LoadCommonSettings().database_url);
     } catch (const std::exception& e) {
-      if (EnvOr("CI", "") == "true") FAIL() << "database unreachable: " << e.what();
-      GTEST_SKIP() << "database unreachable (run `make up`): " << e.what();
+      database_error = e.what();
     }
+    BROADSHEET_REQUIRE_STACK(database_error.empty(), "database unreachable: " + database_error);
     conn_->prepare("tsv", "SELECT to_tsvector('english', $1)::text");
   }
 
@@ -81,10 +83,7 @@ class TsVectorIdentityTest : public ::testing::Test {
 
 TEST_F(TsVectorIdentityTest, EnglishWordList) {
   std::ifstream in("/usr/share/dict/words");
-  if (!in) {
-    if (EnvOr("CI", "") == "true") FAIL() << "/usr/share/dict/words missing (Debian wamerican)";
-    GTEST_SKIP() << "/usr/share/dict/words missing";
-  }
+  BROADSHEET_REQUIRE_STACK(in.good(), "/usr/share/dict/words missing (Debian wamerican)");
   std::vector<std::string> words;
   std::string word;
   while (std::getline(in, word)) {

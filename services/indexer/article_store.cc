@@ -14,7 +14,7 @@
 namespace broadsheet {
 namespace {
 
-std::string TimeText(const v1::Article& a, const google::protobuf::Timestamp& ts, bool has) {
+std::string TimeText(const google::protobuf::Timestamp& ts, bool has) {
   return has ? google::protobuf::util::TimeUtil::ToString(ts) : std::string();
 }
 
@@ -298,8 +298,8 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
             a.image().caption(), a.image().credit(), a.site().name(), a.site().tagline(), a.url(),
             a.language().empty() ? std::string("und") : a.language(), a.word_count(),
             static_cast<int64_t>(a.fingerprint()),
-            TimeText(a, a.published_at(), a.has_published_at()),
-            TimeText(a, a.fetched_at(), a.has_fetched_at()), lexed ? "t" : "f",
+            TimeText(a.published_at(), a.has_published_at()),
+            TimeText(a.fetched_at(), a.has_fetched_at()), lexed ? "t" : "f",
             lexed ? lexemes->title : std::string(), lexed ? lexemes->standfirst : std::string(),
             lexed ? lexemes->body : std::string());
       }
