@@ -290,7 +290,12 @@ absl::StatusOr<T> RunInTransaction(PgPool& pool, std::chrono::milliseconds timeo
   if (!lease.ok()) return lease.status();
   try {
     pqxx::work txn(**lease);
-    if (read_write) txn.exec("SET TRANSACTION READ WRITE");
+    // Reads take one snapshot for all their statements, so a search's hits,
+    // total and facets (or an article and its sources) agree even while the
+    // indexer commits in between. Read-only REPEATABLE READ never fails to
+    // serialise.
+    txn.exec(read_write ? "SET TRANSACTION READ WRITE"
+                        : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
     SetStatementTimeout(txn, timeout);
     absl::StatusOr<T> result = fn(txn);
     if (result.ok()) txn.commit();
