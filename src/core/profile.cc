@@ -410,18 +410,10 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
     if (!re->ok()) return Bad(raw.origin, absl::StrCat("detect: bad pattern: ", re->error()));
     impl->detect.push_back({std::move(re), RequiredLiteralPrefix(d)});
   }
-  // At most 1/4 full, so a probe rarely looks past its first slot.
-  int bits = 4;
-  while ((size_t{1} << bits) < raw.stopwords.size() * 4) ++bits;
-  std::vector<text::WordKey> table(size_t{1} << bits);
-  for (const auto& w : raw.stopwords) {
-    const text::WordKey key = text::MakeWordKey(w);
-    if (key == text::WordKey{}) continue;  // empty or longer than a key holds
-    size_t i = StopwordSet::Slot(key, bits);
-    while (table[i] != text::WordKey{} && table[i] != key) i = (i + 1) & (table.size() - 1);
-    table[i] = key;
-  }
-  impl->stopwords.emplace(std::move(table));
+  std::vector<text::WordKey> keys;
+  keys.reserve(raw.stopwords.size());
+  for (const auto& w : raw.stopwords) keys.push_back(text::MakeWordKey(w));
+  impl->stopwords.emplace(keys);
   return std::shared_ptr<const Impl>(std::move(impl));
 }
 
@@ -576,8 +568,29 @@ bool Profile::Detects(std::string_view page_prefix) const {
   return false;
 }
 
-Profile::StopwordSet::StopwordSet(std::vector<text::WordKey> table)
-    : table_(std::move(table)), shift_(64 - std::countr_zero(table_.size())) {}
+Profile::StopwordSet::StopwordSet(const std::vector<text::WordKey>& keys) {
+  // Start at about one key per bucket and double until no bucket overflows
+  // (a few hundred stopwords fit in 512 buckets, 32 KB).
+  int bits = 1;  // a shift by 64 would be undefined
+  while ((size_t{1} << bits) < keys.size()) ++bits;
+  for (;; ++bits) {
+    shift_ = 64 - bits;
+    table_.assign((size_t{1} << bits) * kBucketSlots, text::WordKey{});
+    bool overflow = false;
+    for (const text::WordKey& key : keys) {
+      if (key == text::WordKey{}) continue;  // empty or longer than a key holds
+      text::WordKey* b = &table_[Bucket(key) * kBucketSlots];
+      size_t k = 0;
+      while (k < kBucketSlots && b[k] != text::WordKey{} && b[k] != key) ++k;
+      if (k == kBucketSlots) {
+        overflow = true;
+        break;
+      }
+      b[k] = key;
+    }
+    if (!overflow) return;
+  }
+}
 
 absl::StatusOr<ProfileSet> ProfileSet::FromJson(std::span<const ProfileSource> sources) {
   std::vector<RawProfile> raws;

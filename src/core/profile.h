@@ -95,34 +95,36 @@ class Profile {
   // over text::kMaxKeyBytes bytes are never stopwords.
   bool IsStopword(const text::WordKey& key) const { return stopwords_->Contains(key); }
 
-  // The profile's stopwords as an open-addressing table (at most 1/4 full),
-  // inline because it is probed once per word of every page.
+  // The profile's stopwords in buckets of four keys (one 64-byte line),
+  // inline because it is probed once per word of every page. A lookup
+  // compares the whole bucket without branching: whether a word is a
+  // stopword is data-dependent and a mispredicted branch per word cost more
+  // than the compares.
   class StopwordSet {
    public:
-    explicit StopwordSet(std::vector<text::WordKey> table);
+    static constexpr size_t kBucketSlots = 4;
+    // Builds the set; keys equal to WordKey{} are ignored.
+    explicit StopwordSet(const std::vector<text::WordKey>& keys);
     bool Contains(const text::WordKey& key) const {
-      const size_t mask = table_.size() - 1;
-      size_t i = static_cast<size_t>(Hash(key) >> shift_);
-      while (true) {
-        const text::WordKey& v = table_[i];
-        // Usually decided at the first slot: a hit, or an empty slot.
-        if (v.lo == key.lo && v.hi == key.hi) return key.lo != 0;
-        if (v.lo == 0) return false;
-        i = (i + 1) & mask;
+      const text::WordKey* b = &table_[Bucket(key) * kBucketSlots];
+      uint64_t diff = ~uint64_t{0};
+      for (size_t k = 0; k < kBucketSlots; ++k) {
+        // 0 exactly when slot k holds the key.
+        const uint64_t d = (b[k].lo ^ key.lo) | (b[k].hi ^ key.hi);
+        diff = d < diff ? d : diff;
       }
-    }
-    // Slot of `key` in a table of 2^bits entries.
-    static size_t Slot(const text::WordKey& key, int bits) {
-      return static_cast<size_t>(Hash(key) >> (64 - bits));
+      // Empty slots are all-zero, so the zero key must not count as found.
+      return (diff == 0) & (key.lo != 0);
     }
 
    private:
-    static uint64_t Hash(const text::WordKey& key) {
-      return (key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull;
+    size_t Bucket(const text::WordKey& key) const {
+      return static_cast<size_t>(((key.lo ^ (key.hi * 0x9E3779B97F4A7C15ull)) *
+                                  0xD6E8FEB86659FD93ull) >> shift_);
     }
 
-    std::vector<text::WordKey> table_;  // all-zero = empty slot
-    int shift_;
+    std::vector<text::WordKey> table_;  // buckets * kBucketSlots; all-zero = empty
+    int shift_ = 63;
   };
 
  private:

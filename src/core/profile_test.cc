@@ -161,3 +161,31 @@ TEST(ProfileTest, UserCanAddProfileFilesWithoutRecompiling) {
 
 }  // namespace
 }  // namespace broadsheet
+
+namespace broadsheet {
+namespace {
+
+// The bucketed set must find exactly its keys whatever their number (it
+// doubles its table when a bucket overflows).
+TEST(StopwordSetTest, FindsExactlyItsKeysAtAnySize) {
+  for (size_t n : {0u, 1u, 3u, 368u, 5000u}) {
+    std::vector<text::WordKey> keys;
+    for (size_t i = 0; i < n; ++i) keys.push_back(text::MakeWordKey("w" + std::to_string(i)));
+    keys.push_back(text::WordKey{});  // ignored
+    if (n > 0) keys.push_back(text::MakeWordKey("w0"));  // a duplicate
+    const Profile::StopwordSet set(keys);
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_TRUE(set.Contains(text::MakeWordKey("w" + std::to_string(i)))) << n << " " << i;
+    }
+    for (size_t i = n; i < n + 2000; ++i) {
+      ASSERT_FALSE(set.Contains(text::MakeWordKey("w" + std::to_string(i)))) << n << " " << i;
+    }
+    EXPECT_FALSE(set.Contains(text::WordKey{}));
+    if (n > 0) {
+      EXPECT_TRUE(set.Contains(text::MakeWordKey("W" + std::to_string(n - 1))));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace broadsheet

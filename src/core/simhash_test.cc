@@ -1,5 +1,9 @@
 #include "core/simhash.h"
 
+#include <random>
+
+#include "core/simhash_internal.h"
+
 #include <gtest/gtest.h>
 
 namespace broadsheet {
@@ -11,6 +15,24 @@ constexpr char kText[] =
     "steel and a long dispute over the route through the marshes, but residents say they were "
     "never told how the figures had changed. In the meantime the ferry company wants to add a "
     "second vessel and extend the timetable into the evening.";
+
+// The branch-free word hash must equal XXH3_64bits at every key length, or
+// every stored fingerprint would change.
+TEST(SimHashTest, WordHashOfKeyIsXxh3AtEveryLength) {
+  std::mt19937_64 rng(42);
+  for (size_t len = 1; len <= text::kMaxKeyBytes; ++len) {
+    for (int trial = 0; trial < 2000; ++trial) {
+      char word[16] = {};
+      for (size_t i = 0; i < len; ++i) {
+        // Lowercase bytes, as keys hold, with some high bytes (UTF-8).
+        word[i] = static_cast<char>(trial % 3 == 0 ? 0x80 + rng() % 0x80 : 'a' + rng() % 26);
+      }
+      const text::WordKey key = text::MakeWordKeyPadded(word, len);
+      ASSERT_EQ(simhash_internal::WordHashOfKey(key, len), XXH3_64bits(word, len))
+          << "len " << len;
+    }
+  }
+}
 
 TEST(SimHashTest, IdenticalTextsHaveDistanceZero) {
   EXPECT_EQ(HammingDistance(SimHash(kText), SimHash(kText)), 0);

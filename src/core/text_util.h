@@ -3,6 +3,7 @@
 #ifndef BROADSHEET_CORE_TEXT_UTIL_H_
 #define BROADSHEET_CORE_TEXT_UTIL_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -58,19 +59,27 @@ struct WordKey {
 // no word of 1..16 bytes has).
 WordKey MakeWordKey(std::string_view word);
 
+namespace internal {
+// kKeyMask[len]: the masks keeping the first `len` bytes of two words.
+inline constexpr auto kKeyMask = [] {
+  std::array<std::array<uint64_t, 2>, kMaxKeyBytes + 1> m{};
+  for (size_t len = 0; len <= kMaxKeyBytes; ++len) {
+    for (size_t i = 0; i < len; ++i) m[len][i / 8] |= uint64_t{0xFF} << (8 * (i % 8));
+  }
+  return m;
+}();
+}  // namespace internal
+
 // As MakeWordKey() for 1 <= len <= kMaxKeyBytes, but reads 16 bytes at `p`
 // unconditionally (the caller guarantees they are readable): no per-byte
 // loop, so keying every word of a page stays cheap.
 inline WordKey MakeWordKeyPadded(const char* p, size_t len) {
   uint64_t w[2];
   std::memcpy(w, p, 16);
-  // Keep the first `len` bytes (little-endian: the low bytes).
-  if (len < 8) {
-    w[0] &= (uint64_t{1} << (8 * len)) - 1;
-    w[1] = 0;
-  } else if (len < 16) {
-    w[1] &= (uint64_t{1} << (8 * (len - 8))) - 1;
-  }
+  // Keep the first `len` bytes (little-endian: the low bytes). Masks from a
+  // table rather than branches on `len`: word lengths are unpredictable.
+  w[0] &= internal::kKeyMask[len][0];
+  w[1] &= internal::kKeyMask[len][1];
   // SWAR ASCII lowercase: add 0x20 to bytes in 'A'..'Z' only.
   for (uint64_t& x : w) {
     const uint64_t heptets = x & 0x7F7F7F7F7F7F7F7Full;
