@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/env.h"
+#include "common/grpc_metrics.h"
 #include "common/grpc_server.h"
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
@@ -109,7 +110,8 @@ int main(int argc, char** argv) {
                                                 "Raw-topic records sent to the DLQ");
   Ingestor ingestor(&parser, producer->get(), settings.articles_topic, settings.dlq_topic, counters);
   IngestServiceImpl service(&ingestor);
-  auto server = StartGrpcServer(listen, {&service});
+  GrpcMetrics grpc_metrics((*metrics)->registry());
+  auto server = StartGrpcServer(listen, {&service}, &grpc_metrics);
   if (!server.ok()) {
     LogError("cannot start gRPC server", {{"error", server.status().ToString()}});
     return 1;

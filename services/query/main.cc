@@ -5,8 +5,10 @@
 #include <thread>
 
 #include "common/env.h"
+#include "common/grpc_metrics.h"
 #include "common/grpc_server.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/security.h"
 #include "query/query_service.h"
 
@@ -93,13 +95,21 @@ int main(int argc, char** argv) {
   }
   options.max_watches = static_cast<int>(EnvIntOr("BROADSHEET_MAX_WATCHES", 64));
   options.watch_poll = std::chrono::milliseconds(EnvIntOr("BROADSHEET_WATCH_POLL_MS", 1000));
+  auto metrics = MetricsServer::Start(EnvOr("BROADSHEET_QUERY_METRICS_LISTEN", "127.0.0.1:9466"));
+  if (!metrics.ok()) {
+    LogError("cannot serve metrics", {{"error", metrics.status().ToString()}});
+    return 1;
+  }
+  options.active_watches_gauge =
+      &(*metrics)->Gauge("broadsheet_query_active_watches", "WatchArticles streams open now");
+  GrpcMetrics grpc_metrics((*metrics)->registry());
   ArticleReader reader(database_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_POOL_SIZE", 8)));
   ArticleNotifier notifier(database_url, kArticlesChannel);
   notifier.Start();
   VocabularyRefresher refresher(
       &reader, std::chrono::milliseconds(EnvIntOr("BROADSHEET_VOCABULARY_REFRESH_MS", 5000)));
   QueryServiceImpl service(&reader, &notifier, options);
-  auto server = StartGrpcServer(listen, {&service});
+  auto server = StartGrpcServer(listen, {&service}, &grpc_metrics);
   if (!server.ok()) {
     LogError("cannot start gRPC server", {{"error", server.status().ToString()}});
     return 1;

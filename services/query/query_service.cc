@@ -309,9 +309,15 @@ grpc::Status QueryServiceImpl::WatchArticles(
   // Counted before anything else, released on every return.
   struct Slot {
     std::atomic<int>* n;
-    ~Slot() { --*n; }
-  } slot{&active_watches_};
-  if (++active_watches_ > options_.max_watches) {
+    prometheus::Gauge* gauge;
+    ~Slot() {
+      const int left = --*n;
+      if (gauge != nullptr) gauge->Set(left);
+    }
+  } slot{&active_watches_, options_.active_watches_gauge};
+  const int open = ++active_watches_;
+  if (slot.gauge != nullptr) slot.gauge->Set(open);
+  if (open > options_.max_watches) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         absl::StrCat("this server already serves ", options_.max_watches,
                                      " watches (BROADSHEET_MAX_WATCHES)"));

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <string>
 
+#include <prometheus/gauge.h>
+
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "query/article_notifier.h"
 #include "query/article_reader.h"
@@ -26,6 +28,8 @@ struct QueryServiceOptions {
   int max_watches = 64;  // BROADSHEET_MAX_WATCHES
   // A watch re-reads at least this often even without a notification.
   std::chrono::milliseconds watch_poll = std::chrono::milliseconds(1000);
+  // When set, kept equal to the number of open watches.
+  prometheus::Gauge* active_watches_gauge = nullptr;
 };
 
 class QueryServiceImpl final : public v1::QueryService::Service {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/env.h"
+#include "common/grpc_metrics.h"
 #include "common/log.h"
 #include "common/security.h"
 
@@ -21,8 +22,13 @@ std::vector<grpc::Server*>* g_health_servers = nullptr;
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> BuildAndStart(
     const std::string& address, const std::shared_ptr<grpc::ServerCredentials>& creds,
-    const std::vector<grpc::Service*>& services) {
+    const std::vector<grpc::Service*>& services, GrpcMetrics* metrics) {
   grpc::ServerBuilder builder;
+  if (metrics != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(metrics->InterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   int bound_port = 0;
   builder.AddListeningPort(address, creds, &bound_port);
   builder.SetMaxReceiveMessageSize(64 << 20);
@@ -39,12 +45,13 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildAndStart(
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const std::string& address, const std::vector<grpc::Service*>& services,
-    const ServerSecurityOptions& security, const std::string& health_address) {
+    const ServerSecurityOptions& security, const std::string& health_address,
+    GrpcMetrics* metrics) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   auto creds = MakeServerCredentials(security);
   if (!creds.ok()) return creds.status();
-  auto server = BuildAndStart(address, *creds, services);
+  auto server = BuildAndStart(address, *creds, services, metrics);
   if (!server.ok()) return server.status();
   LogInfo("gRPC server security",
           {{"address", address},
@@ -52,7 +59,8 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
            {"client_certificates", !security.client_ca_file.empty()},
            {"ingest_token", !security.ingest_token_file.empty()}});
   if (!health_address.empty()) {
-    auto health = BuildAndStart(health_address, grpc::InsecureServerCredentials(), {});
+    auto health =
+        BuildAndStart(health_address, grpc::InsecureServerCredentials(), {}, /*metrics=*/nullptr);
     if (!health.ok()) return health.status();
     std::lock_guard<std::mutex> lock(g_health_mu);
     if (g_health_servers == nullptr) g_health_servers = new std::vector<grpc::Server*>();
@@ -63,9 +71,10 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
 }
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
-    const std::string& address, const std::vector<grpc::Service*>& services) {
+    const std::string& address, const std::vector<grpc::Service*>& services,
+    GrpcMetrics* metrics) {
   return StartGrpcServer(address, services, ServerSecurityFromEnv(),
-                         EnvOr("BROADSHEET_HEALTH_LISTEN", ""));
+                         EnvOr("BROADSHEET_HEALTH_LISTEN", ""), metrics);
 }
 
 void BlockShutdownSignals() {

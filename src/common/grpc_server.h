@@ -21,10 +21,14 @@
 
 namespace broadsheet {
 
+class GrpcMetrics;
+
 // Starts a server on `address` ("host:port") with `services`. Each service's
-// health is SERVING once started.
+// health is SERVING once started. With `metrics` (which must outlive the
+// server), every call is counted and timed (common/grpc_metrics.h).
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
-    const std::string& address, const std::vector<grpc::Service*>& services);
+    const std::string& address, const std::vector<grpc::Service*>& services,
+    GrpcMetrics* metrics = nullptr);
 
 struct ServerSecurityOptions;
 
@@ -32,7 +36,8 @@ struct ServerSecurityOptions;
 // instead of the environment's.
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const std::string& address, const std::vector<grpc::Service*>& services,
-    const ServerSecurityOptions& security, const std::string& health_address);
+    const ServerSecurityOptions& security, const std::string& health_address,
+    GrpcMetrics* metrics = nullptr);
 
 // Blocks the calling thread until SIGTERM or SIGINT arrives. Call once, from
 // main, after starting the work threads (it blocks those signals process-wide

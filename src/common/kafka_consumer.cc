@@ -83,6 +83,7 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(const Consu
   }
   std::unique_ptr<KafkaConsumer> self(new KafkaConsumer());
   self->rebalancer_ = std::make_unique<Rebalancer>(options.reset_to_earliest);
+  self->auto_offset_reset_ = options.auto_offset_reset;
   if (conf->set("rebalance_cb", self->rebalancer_.get(), err) != RdKafka::Conf::CONF_OK) {
     return absl::InternalError(err);
   }
@@ -149,14 +150,35 @@ std::vector<PartitionLag> KafkaConsumer::Lag() {
   std::vector<RdKafka::TopicPartition*> assigned;
   if (consumer_->assignment(assigned) != RdKafka::ERR_NO_ERROR) return out;
   consumer_->position(assigned);
+  // A partition not read from yet has no position: its lag counts from the
+  // group's committed offset (asked once per partition, then cached), or
+  // when the group has none from the start of the log (auto.offset.reset =
+  // earliest) or its end.
+  std::vector<RdKafka::TopicPartition*> unread;
   for (RdKafka::TopicPartition* tp : assigned) {
-    int64_t low = 0, high = 0;
-    if (consumer_->get_watermark_offsets(tp->topic(), tp->partition(), &low, &high) ==
-            RdKafka::ERR_NO_ERROR &&
-        high >= 0 && tp->offset() >= 0) {
-      out.push_back({tp->topic(), tp->partition(), std::max<int64_t>(0, high - tp->offset())});
+    if (tp->offset() < 0 && !committed_.contains({tp->topic(), tp->partition()})) {
+      unread.push_back(RdKafka::TopicPartition::create(tp->topic(), tp->partition()));
     }
   }
+  if (!unread.empty() && consumer_->committed(unread, 1000) == RdKafka::ERR_NO_ERROR) {
+    for (RdKafka::TopicPartition* c : unread) committed_[{c->topic(), c->partition()}] = c->offset();
+  }
+  for (RdKafka::TopicPartition* tp : assigned) {
+    int64_t low = 0, high = 0;
+    if (consumer_->get_watermark_offsets(tp->topic(), tp->partition(), &low, &high) !=
+            RdKafka::ERR_NO_ERROR ||
+        high < 0) {
+      continue;
+    }
+    int64_t from = tp->offset();
+    if (from < 0) {
+      auto it = committed_.find({tp->topic(), tp->partition()});
+      if (it == committed_.end()) continue;  // the broker did not answer yet
+      from = it->second >= 0 ? it->second : (auto_offset_reset_ == "earliest" ? low : high);
+    }
+    out.push_back({tp->topic(), tp->partition(), std::max<int64_t>(0, high - from)});
+  }
+  RdKafka::TopicPartition::destroy(unread);
   RdKafka::TopicPartition::destroy(assigned);
   return out;
 }

@@ -9,8 +9,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,7 +70,8 @@ class KafkaConsumer {
   void Close();
 
   // Lag (high watermark minus position) of every assigned partition, from
-  // locally cached watermarks (no broker round trip).
+  // locally cached watermarks. A partition not read from yet counts from the
+  // group's committed offset, asked of the broker once and then cached.
   std::vector<PartitionLag> Lag();
 
  private:
@@ -78,6 +79,9 @@ class KafkaConsumer {
   KafkaConsumer() = default;
   std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::string auto_offset_reset_;
+  // Committed offsets of partitions without a position yet (Lag()).
+  std::map<std::pair<std::string, int32_t>, int64_t> committed_;
   bool closed_ = false;
 };
 
