@@ -98,6 +98,9 @@ constexpr uint32_t kProseChars = 250;
 // the profile says standfirsts are always there: standfirsts are one short
 // sentence, news ledes a long one.
 constexpr uint32_t kMaxAutoStandfirstChars = 180;
+// A sentence of at least this many words after a byline, about as long as
+// the paragraph after it, opens the body.
+constexpr uint32_t kMinLedeTokens = 20;
 constexpr size_t kArenaPad = text::kMaxKeyBytes;
 
 // Bullet mark at the start of `s` (already trimmed): returns its byte length
@@ -171,6 +174,7 @@ class PageWork {
   void ProcessSegment(size_t begin, size_t end);
   void Leftovers(size_t begin, size_t end);
   void SetImage(Article* a, const Block& b);
+  void TakeCaptionAfterCredit(std::vector<size_t>* lead_text);
   void DetectLanguages();
 
   std::string_view text_;
@@ -400,6 +404,19 @@ void PageWork::ApplyRules() {
       b.rule = "byline_role";
       continue;
     }
+    // Byline without "By": a bare name line, then the journalist's role
+    // ("Alice Marlow" / "Local government correspondent").
+    if (i + 1 < blocks_.size() && b.bullet == 0 && NameLike(s) &&
+        profile_.MatchesBylineRole(Text(blocks_[i + 1]))) {
+      b.kind = Kind::kByline;
+      b.name = s;
+      b.rule = "byline_name";
+      Block& role = blocks_[i + 1];
+      role.kind = Kind::kDrop;
+      role.rule = "byline_role";
+      ++i;
+      continue;
+    }
     // Author box: a bare name line, then a line that starts "is ..."/"was ...".
     if (i + 1 < blocks_.size() && b.bullet == 0 && NameLike(s)) {
       const std::string_view next = Text(blocks_[i + 1]);
@@ -569,6 +586,30 @@ void PageWork::SetImage(Article* a, const Block& b) {
   a->image.credit = std::string(b.credit);
 }
 
+// Credit first, then caption ("Getty Images" / "Campaigners gathered outside
+// the town hall"), right before the body: the last lead line after a bare
+// credit is the image's caption, not a standfirst, when a title-like line
+// comes before the credit (so a title after a credit is never taken).
+void PageWork::TakeCaptionAfterCredit(std::vector<size_t>* lead_text) {
+  if (lead_text->size() < 2) return;
+  const size_t c = lead_text->back();
+  size_t credit = c;
+  while (credit > 0 && blocks_[credit - 1].kind == Kind::kDrop) --credit;
+  if (credit == 0) return;
+  Block& cr = blocks_[--credit];
+  const Block& cap = blocks_[c];
+  if (cr.kind != Kind::kCredit || !cr.caption.empty() || cap.good || cap.tokens < 3 ||
+      cap.len > 300 || cap.sentences > 1) {
+    return;
+  }
+  bool title_before = false;
+  for (size_t i : *lead_text) title_before = title_before || (i < credit && TitleLike(i, false));
+  if (!title_before) return;
+  cr.caption = Text(cap);
+  blocks_[c].used = true;
+  lead_text->pop_back();
+}
+
 // Blocks that belong to no article: comments, or dropped.
 void PageWork::Leftovers(size_t begin, size_t end) {
   for (size_t i = begin; i < end; ++i) {
@@ -649,13 +690,25 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       if (blocks_[i].kind == Kind::kMarker) after_marker = true, lead_text.clear();
       if (IsTextKind(blocks_[i].kind) && blocks_[i].bullet == 0) lead_text.push_back(i);
     }
+    TakeCaptionAfterCredit(&lead_text);
     size_t title = end, standfirst = end;
     if (!lead_text.empty()) {
       const size_t c = lead_text.back();
       const size_t d = lead_text.size() >= 2 ? lead_text[lead_text.size() - 2] : end;
       const bool d_first = after_marker && lead_text.size() == 2;
       if (d != end && StandfirstLike(c) && TitleLike(d, d_first)) {
-        title = d, standfirst = c;
+        title = d;
+        // Standfirsts sit right under the title; a full sentence after the
+        // byline is the story's first paragraph (wire stories, blogs).
+        bool byline_between = false;
+        for (size_t i = d + 1; i < c; ++i) byline_between |= blocks_[i].kind == Kind::kByline;
+        // (A standfirst is short next to the paragraphs that follow.)
+        if (byline_between && blocks_[c].ends_punct && blocks_[c].tokens >= kMinLedeTokens &&
+            blocks_[c].len * 10 >= blocks_[g].len * 7) {
+          g = c;
+        } else {
+          standfirst = c;
+        }
       } else if (TitleLike(c, after_marker && lead_text.size() == 1)) {
         title = c;
       }
@@ -673,7 +726,10 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
           take = true;
           break;
         case StandfirstMode::kAuto:
-          take = body.size() >= 3 && StandfirstLike(body[0]) && p0.len <= kMaxAutoStandfirstChars && p0.ends_punct &&
+          // Only right under the title: a byline or date line in between
+          // means the first paragraph is the story's lede, not a standfirst.
+          take = body[0] == title + 1 && body.size() >= 3 && StandfirstLike(body[0]) &&
+                 p0.len <= kMaxAutoStandfirstChars && p0.ends_punct &&
                  p0.len < blocks_[body[1]].len;
           break;
         case StandfirstMode::kNever:

@@ -224,6 +224,91 @@ TEST_F(PageParserTest, WireStoryWithDatelineTrendingAndLanguageMenu) {
   EXPECT_TRUE(page.comments.empty());
 }
 
+// Broadcaster layout: title, relative time, share/save, bare name over a
+// role line, credit before caption, then the body.
+TEST_F(PageParserTest, BroadcasterNameOverRoleAndCreditBeforeCaption) {
+  const ParsedPage page = MustParse(Fixture("noisy_broadcaster.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Local council votes to close three libraries despite protests");
+  EXPECT_TRUE(a.standfirst.empty());
+  EXPECT_EQ(a.author.name, "Alice Marlow");
+  EXPECT_EQ(a.image.credit, "Getty Images");
+  EXPECT_EQ(a.image.caption, "Campaigners gathered outside the town hall before the vote");
+  ASSERT_EQ(a.paragraphs.size(), 5u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 21), "Councillors in Eastbr");
+  ExpectNoneInBody(Body(a), {"hours ago", "correspondent", "Related topics", "Top stories"});
+  EXPECT_TRUE(Dropped(page, "byline_role", "Local government correspondent"));
+  EXPECT_TRUE(Dropped(page, "relative_time", "2 hours ago"));
+}
+
+// Newspaper layout: "By A and B", an audio button, an advert marker inside
+// the body, an author line that names what the reporters cover, and a print
+// edition note.
+TEST_F(PageParserTest, DailyWithAudioButtonAdvertMarkerAndPrintNote) {
+  const ParsedPage page = MustParse(Fixture("noisy_us_daily.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Fishing fleet returns early as fuel costs bite");
+  EXPECT_TRUE(a.standfirst.empty());  // the first paragraph is the lede
+  EXPECT_EQ(a.author.name, "Daniel Ortega");
+  EXPECT_NE(a.author.bio.find("covers the coast"), std::string::npos);
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 17), "Half of the town'");
+  EXPECT_EQ(a.paragraphs.back().substr(0, 14), "A spokesman fo");
+  ExpectNoneInBody(Body(a), {"Listen to this", "ADVERTISEMENT", "in print", "comments"});
+  EXPECT_TRUE(Dropped(page, "audio_player", "Listen to this article"));
+  EXPECT_TRUE(Dropped(page, "advert", "SKIP ADVERTISEMENT"));
+  EXPECT_TRUE(Dropped(page, "print_edition", "appears in print"));
+}
+
+// Quality-daily layout: title, standfirst, "Name Role" on one line, an
+// abbreviated weekday dateline, a closed comment section.
+TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
+  const ParsedPage page = MustParse(Fixture("noisy_quality_daily.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title,
+            "Rivers in the north-west are in worse health than a decade ago, report finds");
+  EXPECT_EQ(a.standfirst.substr(0, 14), "Sewage spills,");
+  EXPECT_EQ(a.author.name, "Hannah Cole");
+  EXPECT_EQ(a.image.credit, "Alamy");
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  EXPECT_TRUE(page.comments.empty());
+  EXPECT_TRUE(Dropped(page, "dateline", "Sun 3 Mar 2026"));
+  EXPECT_TRUE(Dropped(page, "comment_form", "discussion is now closed"));
+}
+
+// Blog layout: "Posted on DATE by NAME", category/tag lines, and a comment
+// section with "X says:" headers, reply links and a comment form.
+TEST_F(PageParserTest, BlogPostedByLineCommentsAndCommentForm) {
+  const ParsedPage page = MustParse(Fixture("blog_with_comment_form.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Spring open day raises record sum for the society");
+  EXPECT_EQ(a.author.name, "Gareth Hale");
+  EXPECT_TRUE(a.standfirst.empty());
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  ASSERT_EQ(page.comments.size(), 2u);
+  EXPECT_EQ(page.comments[0].text.substr(0, 14), "What a lovely ");
+  EXPECT_EQ(page.comments[1].text.substr(0, 14), "Well done to e");
+  EXPECT_TRUE(Dropped(page, "comment_form", "Save my name"));
+}
+
+// Wire layout: byline, read time, date and "Updated ... ago" between the
+// title and a long datelined lede, which stays in the body.
+TEST_F(PageParserTest, WireLedeAfterBylineIsBodyNotStandfirst) {
+  const ParsedPage page = MustParse(Fixture("wire_story_byline_first.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Shipping rates climb as canal restrictions tighten");
+  EXPECT_TRUE(a.standfirst.empty());
+  EXPECT_EQ(a.author.name, "Lena Fischer");
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 8), "HAMBURG,");
+  ExpectNoneInBody(Body(a), {"minute read", "hours ago", "Reporting by", "Read Next"});
+}
+
 TEST_F(PageParserTest, SameArticleOnTwoPagesGetsSameId) {
   const std::string page = Fixture("marker_two_articles.txt");
   // The same first article, with a different image credit and no second article.

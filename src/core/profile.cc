@@ -42,6 +42,7 @@ struct RawProfile {
   std::vector<std::string> detect;
   std::optional<Site> site;
   std::optional<std::string> site_header;
+  std::optional<std::string> byline_role;
   std::vector<RawRule> rules[6];
   std::vector<std::string> stopwords;
   std::optional<StandfirstMode> standfirst;
@@ -109,6 +110,11 @@ absl::StatusOr<RawProfile> ReadRaw(const ProfileSource& src) {
     if (auto s = str("site_header", &h); !s.ok()) return s;
     p.site_header = h;
   }
+  if (j.contains("byline_role")) {
+    std::string r;
+    if (auto s = str("byline_role", &r); !s.ok()) return s;
+    p.byline_role = r;
+  }
   if (j.contains("standfirst")) {
     std::string m;
     if (auto s = str("standfirst", &m); !s.ok()) return s;
@@ -159,6 +165,7 @@ absl::StatusOr<RawProfile> ReadRaw(const ProfileSource& src) {
 RawProfile Merge(const RawProfile& site, const RawProfile& generic) {
   RawProfile m = site;
   if (!m.site_header) m.site_header = generic.site_header;
+  if (!m.byline_role) m.byline_role = generic.byline_role;
   for (int k = 0; k < 6; ++k) {
     m.rules[k].insert(m.rules[k].end(), generic.rules[k].begin(), generic.rules[k].end());
   }
@@ -214,6 +221,7 @@ struct Profile::Impl {
   Tier tiers[2];
   std::unique_ptr<RE2> site_header;
   std::unique_ptr<RE2> site_header_ascii;  // as CompiledRule::ascii_re
+  std::unique_ptr<RE2> byline_role;
   int g_site_name = -1, g_site_tagline = -1;
   struct DetectRule {
     std::unique_ptr<RE2> re;
@@ -403,6 +411,12 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
     impl->g_site_tagline = Group(*impl->site_header, "tagline");
     if (impl->g_site_name < 0) return Bad(raw.origin, "site_header needs a (?P<name>...) group");
   }
+  if (raw.byline_role && !raw.byline_role->empty()) {
+    impl->byline_role = std::make_unique<RE2>(*raw.byline_role, opts);
+    if (!impl->byline_role->ok()) {
+      return Bad(raw.origin, absl::StrCat("byline_role: bad pattern: ", impl->byline_role->error()));
+    }
+  }
   for (const auto& d : raw.detect) {
     RE2::Options dopts = opts;
     dopts.set_posix_syntax(false);
@@ -550,6 +564,11 @@ bool Profile::MatchSiteHeader(std::string_view block, Site* site) const {
   site->name = get(impl_->g_site_name);
   site->tagline = get(impl_->g_site_tagline);
   return !site->name.empty();
+}
+
+bool Profile::MatchesBylineRole(std::string_view block) const {
+  return impl_->byline_role != nullptr && block.size() <= kMaxBylineRoleChars &&
+         RE2::FullMatch(Piece(block), *impl_->byline_role);
 }
 
 bool Profile::Detects(std::string_view page_prefix) const {

@@ -18,6 +18,8 @@
 //                    (?P<caption>): image credit / caption lines
 //   "bios":          [{"rule", "pattern"}] with (?P<name>): author lines
 //   "bylines":       [{"rule", "pattern"}] with (?P<name>): "By X" lines
+//   "byline_role":   regex (whole block) for a journalist's role line; a bare
+//                    name line followed by one is the article's byline
 //   "comment_headers": [{"rule", "pattern"}] lines that start reader comments
 //   "stopwords":     words (up to 16 bytes) for the text-density classifier
 //   "standfirst":    "auto" | "always" | "never"
@@ -89,6 +91,11 @@ class Profile {
   std::optional<RuleMatch> Match(std::string_view block) const;
   // Site header such as "Name | Tagline".
   bool MatchSiteHeader(std::string_view block, Site* site) const;
+  // True when `block` is a journalist's role or desk as printed under a
+  // bare name ("Local government correspondent"): the profile's
+  // "byline_role" pattern, on blocks of at most kMaxBylineRoleChars.
+  static constexpr size_t kMaxBylineRoleChars = 80;
+  bool MatchesBylineRole(std::string_view block) const;
   // True when a "detect" pattern matches `page_prefix`.
   bool Detects(std::string_view page_prefix) const;
   // `key` is text::MakeWordKey() (or MakeWordKeyPadded()) of one word; words
