@@ -175,6 +175,7 @@ class PageWork {
   void Leftovers(size_t begin, size_t end);
   void SetImage(Article* a, const Block& b);
   void TakeCaptionAfterCredit(std::vector<size_t>* lead_text);
+  void TakeBareNameByline(std::vector<size_t>* lead_text);
   void DetectLanguages();
 
   std::string_view text_;
@@ -610,6 +611,25 @@ void PageWork::TakeCaptionAfterCredit(std::vector<size_t>* lead_text) {
   lead_text->pop_back();
 }
 
+// A bare "Firstname Lastname" as the last lead line, under a real headline
+// (five or more words, not itself a name), is the byline, not the title.
+void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
+  if (lead_text->size() < 2) return;
+  const size_t c = lead_text->back();
+  Block& b = blocks_[c];
+  if (b.kind != Kind::kText || !NameLike(Text(b))) return;
+  bool headline_before = false;
+  for (size_t i : *lead_text) {
+    headline_before = headline_before || (i < c && TitleLike(i, false) &&
+                                          blocks_[i].tokens >= 5 && !NameLike(Text(blocks_[i])));
+  }
+  if (!headline_before) return;
+  b.kind = Kind::kByline;
+  b.name = Text(b);
+  b.rule = "byline_name";
+  lead_text->pop_back();
+}
+
 // Blocks that belong to no article: comments, or dropped.
 void PageWork::Leftovers(size_t begin, size_t end) {
   for (size_t i = begin; i < end; ++i) {
@@ -691,6 +711,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       if (IsTextKind(blocks_[i].kind) && blocks_[i].bullet == 0) lead_text.push_back(i);
     }
     TakeCaptionAfterCredit(&lead_text);
+    TakeBareNameByline(&lead_text);
     size_t title = end, standfirst = end;
     if (!lead_text.empty()) {
       const size_t c = lead_text.back();

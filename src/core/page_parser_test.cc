@@ -309,6 +309,30 @@ TEST_F(PageParserTest, WireLedeAfterBylineIsBodyNotStandfirst) {
   ExpectNoneInBody(Body(a), {"minute read", "hours ago", "Reporting by", "Read Next"});
 }
 
+// A German page: "Von X" byline and a German date line; language "de".
+TEST_F(PageParserTest, GermanBylineAndDateLine) {
+  const ParsedPage page = MustParse(Fixture("german_city_paper.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Stadtrat beschließt neues Radwegenetz für die Innenstadt");
+  EXPECT_EQ(a.standfirst.substr(0, 9), "Bis 2030 ");
+  EXPECT_EQ(a.author.name, "Jana Weber");
+  EXPECT_EQ(a.language, "de");
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  EXPECT_TRUE(Dropped(page, "dateline_intl", "12. März 2026"));
+}
+
+// Feature layout: headline, standfirst, then a bare author name and a date.
+TEST_F(PageParserTest, BareNameUnderHeadlineIsTheByline) {
+  const ParsedPage page = MustParse(Fixture("feature_bare_name_byline.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "The quiet return of the village cinema");
+  EXPECT_EQ(a.standfirst.substr(0, 18), "Across the country");
+  EXPECT_EQ(a.author.name, "Sam Okafor");
+  EXPECT_EQ(a.paragraphs.front().substr(0, 14), "When the Regal");
+}
+
 TEST_F(PageParserTest, SameArticleOnTwoPagesGetsSameId) {
   const std::string page = Fixture("marker_two_articles.txt");
   // The same first article, with a different image credit and no second article.
