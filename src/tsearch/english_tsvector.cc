@@ -60,7 +60,6 @@ bool IsApostrophe(std::string_view s) {
           static_cast<unsigned char>(s[1]) == 0x80 && static_cast<unsigned char>(s[2]) == 0x99);
 }
 
-bool AllAlpha(std::string_view s) { return std::all_of(s.begin(), s.end(), IsAlpha); }
 bool AllDigit(std::string_view s) { return std::all_of(s.begin(), s.end(), IsDigit); }
 
 std::string Lower(std::string_view s) {
@@ -105,35 +104,48 @@ EnglishTsVector::~EnglishTsVector() {
   if (stemmer_ != nullptr) sb_stemmer_delete(stemmer_);
 }
 
-const std::string* EnglishTsVector::Simple(const std::string& lowered) {
-  return &*interned_.insert(lowered).first;
+EnglishTsVector::Entry* EnglishTsVector::Intern(std::string_view text) {
+  auto it = interned_.find(text);
+  if (it != interned_.end()) return it->second;
+  Entry& e = entries_.emplace_back();
+  e.text.assign(text);
+  for (size_t k = 0; k < 8; ++k) {
+    e.prefix = (e.prefix << 8) | (k < text.size() ? static_cast<unsigned char>(text[k]) : 0u);
+  }
+  interned_.emplace(std::string_view(e.text), &e);
+  return &e;
 }
 
-const std::string* EnglishTsVector::Lexeme(const std::string& lowered) {
-  auto it = cache_.find(lowered);
+EnglishTsVector::Entry* EnglishTsVector::Simple(std::string_view lowered) {
+  return Intern(lowered);
+}
+
+EnglishTsVector::Entry* EnglishTsVector::Lexeme(std::string_view lowered) {
+  auto it = cache_.find(absl::string_view(lowered.data(), lowered.size()));
   if (it != cache_.end()) return it->second;
-  const std::string* lexeme = nullptr;
-  if (stopwords_.count(lowered) == 0) {
+  Entry* lexeme = nullptr;
+  if (stopwords_.count(std::string(lowered)) == 0) {
     const sb_symbol* stem = sb_stemmer_stem(
         stemmer_, reinterpret_cast<const sb_symbol*>(lowered.data()), static_cast<int>(lowered.size()));
-    // Interned: words with the same stem share one lexeme object.
-    lexeme = &*interned_
-                   .emplace(reinterpret_cast<const char*>(stem),
-                            static_cast<size_t>(sb_stemmer_length(stemmer_)))
-                   .first;
+    // Interned: words with the same stem share one lexeme.
+    lexeme = Intern(std::string_view(reinterpret_cast<const char*>(stem),
+                                     static_cast<size_t>(sb_stemmer_length(stemmer_))));
   }
-  return cache_.emplace(lowered, lexeme).first->second;
+  return cache_.emplace(std::string(lowered), lexeme).first->second;
 }
 
 std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
   if (stemmer_ == nullptr) return std::nullopt;
-  // Lexemes live in the caches, so positions are keyed by pointer; the caches
-  // are only trimmed here, between texts.
-  if (cache_.size() + interned_.size() >= kMaxCacheEntries) {
+  // Entries are referenced by pointer only within one call, so the caches
+  // are trimmed here, between texts.
+  if (cache_.size() + entries_.size() >= kMaxCacheEntries) {
     cache_.clear();
     interned_.clear();
+    entries_.clear();
   }
-  std::unordered_map<const std::string*, std::vector<uint16_t>> lexemes;
+  ++doc_;
+  slots_.clear();
+  occurrences_.clear();
   int position = 0;
   auto lower = [this](std::string_view token) -> const std::string& {
     lower_.assign(token);
@@ -143,14 +155,21 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
     return lower_;
   };
   // Every token takes a position, stopwords too; simple-dictionary tokens
-  // (numbers) are kept as they are.
-  auto emit = [&](const std::string* lexeme) {  // null for a stopword
+  // (numbers) are kept as they are. A lexeme keeps its first 255 positions.
+  auto emit = [&](Entry* lexeme) {  // null for a stopword
     position = std::min(position + 1, kMaxPosition);
     if (lexeme == nullptr) return;
-    std::vector<uint16_t>& positions = lexemes[lexeme];
-    if (positions.size() < kMaxPositionsPerLexeme &&
-        (positions.empty() || positions.back() != position)) {
-      positions.push_back(static_cast<uint16_t>(position));
+    if (lexeme->doc != doc_) {
+      lexeme->doc = doc_;
+      lexeme->slot = static_cast<uint32_t>(slots_.size());
+      slots_.push_back({lexeme, 0, 0});
+    }
+    Slot& slot = slots_[lexeme->slot];
+    if (slot.count < kMaxPositionsPerLexeme &&
+        (slot.count == 0 || slot.last_position != position)) {
+      ++slot.count;
+      slot.last_position = static_cast<uint16_t>(position);
+      occurrences_.emplace_back(lexeme->slot, static_cast<uint16_t>(position));
     }
   };
 
@@ -159,25 +178,32 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
   while (i < n) {
     char c = text[i];
     if (IsAlnum(c)) {
+      // A word, or a hyphenated compound of alphanumeric parts.
       size_t j = i;
       while (j < n && IsAlnum(text[j])) ++j;
-      std::vector<std::string_view> parts = {text.substr(i, j - i)};
+      bool hyphenated = false;
       while (j + 1 < n && text[j] == '-' && IsAlnum(text[j + 1])) {
+        hyphenated = true;
         size_t k = j + 1;
         while (k < n && IsAlnum(text[k])) ++k;
-        parts.push_back(text.substr(j + 1, k - j - 1));
         j = k;
       }
       std::string_view token = text.substr(i, j - i);
       if (token.size() > kMaxTokenBytes) return std::nullopt;
-      bool letters_only = std::all_of(parts.begin(), parts.end(), AllAlpha);
+      bool letters_only =
+          std::all_of(token.begin(), token.end(), [](char ch) { return IsAlpha(ch) || ch == '-'; });
       if (!SafeBoundary(text.substr(j), letters_only)) return std::nullopt;
-      if (parts.size() > 1) {
+      if (hyphenated) {
         // Hyphenated: the compound, then each part (PostgreSQL's
         // asciihword and hword_asciipart). Digits make other token types.
         if (!letters_only) return std::nullopt;
         emit(Lexeme(lower(token)));
-        for (std::string_view part : parts) emit(Lexeme(lower(part)));
+        for (size_t p = 0; p < token.size();) {
+          size_t q = token.find('-', p);
+          if (q == std::string_view::npos) q = token.size();
+          emit(Lexeme(lower(token.substr(p, q - p))));
+          p = q + 1;
+        }
       } else if (letters_only) {
         emit(Lexeme(lower(token)));
       } else if (AllDigit(token)) {
@@ -212,23 +238,40 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
     i += sep;
   }
 
-  std::vector<std::pair<const std::string*, const std::vector<uint16_t>*>> sorted;
-  sorted.reserve(lexemes.size());
-  for (const auto& [lexeme, positions] : lexemes) sorted.emplace_back(lexeme, &positions);
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  // Group positions by lexeme (counting sort on the slot; positions stay in
+  // increasing order), then write lexemes in bytewise order.
+  std::vector<uint32_t> start(slots_.size() + 1, 0);
+  for (size_t k = 0; k < slots_.size(); ++k) start[k + 1] = start[k] + slots_[k].count;
+  std::vector<uint16_t> positions(occurrences_.size());
+  {
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (const auto& [slot, pos] : occurrences_) positions[fill[slot]++] = pos;
+  }
+  std::vector<uint32_t> order(slots_.size());
+  for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    const Entry& x = *slots_[a].entry;
+    const Entry& y = *slots_[b].entry;
+    // Bytewise order: the big-endian prefixes decide unless they tie.
+    return x.prefix != y.prefix ? x.prefix < y.prefix : x.text < y.text;
+  });
   std::string out;
-  out.reserve(sorted.size() * 16);
-  char number[8];
-  for (const auto& [lexeme, positions_ptr] : sorted) {
-    const std::vector<uint16_t>& positions = *positions_ptr;
+  out.reserve(slots_.size() * 12 + occurrences_.size() * 5);
+  for (uint32_t k : order) {
     if (!out.empty()) out.push_back(' ');
     out.push_back('\'');
-    out += *lexeme;
+    out += slots_[k].entry->text;
     out += "':";
-    for (size_t p = 0; p < positions.size(); ++p) {
-      if (p > 0) out.push_back(',');
-      int len = std::snprintf(number, sizeof number, "%u", static_cast<unsigned>(positions[p]));
-      out.append(number, static_cast<size_t>(len));
+    for (uint32_t p = start[k]; p < start[k + 1]; ++p) {
+      if (p > start[k]) out.push_back(',');
+      char digits[8];
+      char* d = digits + sizeof digits;
+      unsigned v = positions[p];
+      do {
+        *--d = static_cast<char>('0' + v % 10);
+        v /= 10;
+      } while (v != 0);
+      out.append(d, static_cast<size_t>(digits + sizeof digits - d));
     }
   }
   return out;

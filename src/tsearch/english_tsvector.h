@@ -23,12 +23,17 @@
 #ifndef BROADSHEET_TSEARCH_ENGLISH_TSVECTOR_H_
 #define BROADSHEET_TSEARCH_ENGLISH_TSVECTOR_H_
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 struct sb_stemmer;
 
@@ -50,15 +55,36 @@ class EnglishTsVector {
   std::optional<std::string> Compute(std::string_view text);
 
  private:
+  // One distinct lexeme, interned; `doc`/`slot` say where it sits in the
+  // text being lexed (Compute() numbers its calls), so occurrences are
+  // grouped without a per-text map.
+  struct Entry {
+    std::string text;
+    uint64_t prefix = 0;  // first 8 bytes, big-endian: orders most pairs
+    uint64_t doc = 0;
+    uint32_t slot = 0;
+  };
+  // A lexeme's occurrences in the current text.
+  struct Slot {
+    const Entry* entry;
+    uint32_t count;
+    uint16_t last_position;
+  };
+
   // The interned lexeme of one lowercased word, null for a stopword.
-  const std::string* Lexeme(const std::string& lowered);
+  Entry* Lexeme(std::string_view lowered);
   // A token of the simple dictionary (numbers): itself, interned.
-  const std::string* Simple(const std::string& lowered);
+  Entry* Simple(std::string_view lowered);
+  Entry* Intern(std::string_view text);
 
   sb_stemmer* stemmer_;
   std::unordered_set<std::string> stopwords_;
-  std::unordered_set<std::string> interned_;  // every lexeme, once
-  std::unordered_map<std::string, const std::string*> cache_;  // word -> lexeme
+  std::deque<Entry> entries_;                                // stable addresses
+  absl::flat_hash_map<std::string_view, Entry*> interned_;   // text -> entry
+  absl::flat_hash_map<std::string, Entry*> cache_;           // word -> lexeme
+  uint64_t doc_ = 0;
+  std::vector<Slot> slots_;                                  // per Compute()
+  std::vector<std::pair<uint32_t, uint16_t>> occurrences_;   // (slot, position)
   std::string lower_;  // scratch buffer
 };
 

@@ -1,0 +1,53 @@
+// The indexer's tsvector lexer (src/tsearch) on one thread: generated 5 KB
+// article bodies (bench/article_generator.h) to to_tsvector('english') text.
+// Reports MB/s and articles/s; the indexer runs one lexer per thread.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "bench/article_generator.h"
+#include "tsearch/english_tsvector.h"
+
+namespace broadsheet {
+namespace {
+
+const std::vector<std::string>& Bodies() {
+  static const std::vector<std::string>* bodies = [] {
+    auto* v = new std::vector<std::string>;
+    bench::ArticleGenerator gen(20240602);
+    for (int i = 0; i < 2000; ++i) {
+      const v1::Article a = gen.Next(5000);
+      std::string body;
+      for (const auto& p : a.paragraphs()) body += p + "\n";
+      v->push_back(std::move(body));
+    }
+    return v;
+  }();
+  return *bodies;
+}
+
+void BM_LexBodies(benchmark::State& state) {
+  auto lexer = EnglishTsVector::CreateBuiltin();
+  if (lexer == nullptr) {
+    state.SkipWithError("no PostgreSQL english.stop at build time");
+    return;
+  }
+  size_t bytes = 0, items = 0, lexed = 0;
+  for (auto _ : state) {
+    for (const std::string& body : Bodies()) {
+      auto tsv = lexer->Compute(body);
+      lexed += tsv.has_value();
+      benchmark::DoNotOptimize(tsv);
+      bytes += body.size();
+      ++items;
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.SetItemsProcessed(static_cast<int64_t>(items));
+  state.counters["lexed_share"] = items ? static_cast<double>(lexed) / static_cast<double>(items) : 0;
+}
+BENCHMARK(BM_LexBodies)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+}  // namespace
+}  // namespace broadsheet
