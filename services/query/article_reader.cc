@@ -167,11 +167,12 @@ std::string AuthorsSql(bool one) {
       "ORDER BY a.indexed_at DESC, a.id DESC LIMIT 1) a ORDER BY g.author_name");
 }
 
+// Articles that became visible after feed position $11, in commit order.
 std::string IndexedAfterSql() {
   return absl::StrCat(
-      "SELECT ", kArticleColumns, ", a.indexed_at::text FROM articles a WHERE ", FilterSql(),
-      " AND (a.indexed_at > $11::timestamptz OR (a.indexed_at = $11::timestamptz "
-      "AND a.id > $12::text)) ORDER BY a.indexed_at, a.id LIMIT $2");
+      "SELECT ", kArticleColumns, ", f.seq::text FROM article_feed f "
+      "JOIN articles a ON a.id = f.article_id WHERE ", FilterSql(),
+      " AND f.seq > $11::bigint ORDER BY f.seq LIMIT $2");
 }
 
 void PrepareStatements(pqxx::connection& conn) {
@@ -194,9 +195,7 @@ void PrepareStatements(pqxx::connection& conn) {
   conn.prepare("article_exists", "SELECT 1 FROM articles WHERE id = $1");
   conn.prepare("list_authors", AuthorsSql(false));
   conn.prepare("get_author", AuthorsSql(true));
-  conn.prepare("latest_cursor",
-               "SELECT indexed_at::text, max(id) FROM articles WHERE indexed_at = "
-               "(SELECT max(indexed_at) FROM articles) GROUP BY indexed_at");
+  conn.prepare("latest_cursor", "SELECT coalesce(max(seq), 0)::text FROM article_feed");
   conn.prepare("indexed_after", IndexedAfterSql());
   conn.prepare("refresh_vocabulary", "SELECT query_refresh_vocabulary($1)");
 }
@@ -527,9 +526,7 @@ absl::StatusOr<std::vector<v1::SimilarArticle>> ArticleReader::FindSimilar(
 absl::StatusOr<PageCursor> ArticleReader::LatestCursor(std::chrono::milliseconds timeout) {
   return RunInTransaction<PageCursor>(pool_, timeout, [&](pqxx::work& txn)
                                                           -> absl::StatusOr<PageCursor> {
-    pqxx::result rows = txn.exec_prepared("latest_cursor");
-    if (rows.empty()) return PageCursor{"-infinity", ""};
-    return PageCursor{rows[0][0].c_str(), rows[0][1].c_str()};
+    return PageCursor{txn.exec_prepared1("latest_cursor")[0].c_str(), ""};
   });
 }
 
@@ -540,8 +537,7 @@ absl::StatusOr<std::vector<IndexedArticle>> ArticleReader::IndexedAfter(
   return RunInTransaction<Indexed>(pool_, timeout, [&](pqxx::work& txn)
                                                        -> absl::StatusOr<Indexed> {
     Indexed out;
-    for (const pqxx::row& row : ExecFiltered(txn, "indexed_after", query, limit, after.key,
-                                             after.id)) {
+    for (const pqxx::row& row : ExecFiltered(txn, "indexed_after", query, limit, after.key)) {
       IndexedArticle item;
       FillArticle(row, &item.article);
       item.cursor = PageCursor{row[kArticleColumnCount].c_str(), item.article.id()};

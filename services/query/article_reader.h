@@ -73,7 +73,7 @@ struct AuthorPage {
 // A newly indexed article and the watch cursor just after it.
 struct IndexedArticle {
   v1::Article article;
-  PageCursor cursor;  // (indexed_at, id)
+  PageCursor cursor;  // key: its position in article_feed (commit order)
 };
 
 class ArticleReader {
@@ -104,11 +104,11 @@ class ArticleReader {
   absl::StatusOr<std::vector<v1::SimilarArticle>> FindSimilar(const std::string& id, int limit,
                                                               std::chrono::milliseconds timeout);
 
-  // The watch cursor of the newest indexed article ("-infinity" when none).
+  // The watch cursor of the newest indexed article (key "0" when none).
   absl::StatusOr<PageCursor> LatestCursor(std::chrono::milliseconds timeout);
 
-  // Up to `limit` articles matching `query` indexed after `after`, in
-  // (indexed_at, id) order.
+  // Up to `limit` articles matching `query` that became visible after
+  // `after`, in commit order (article_feed).
   absl::StatusOr<std::vector<IndexedArticle>> IndexedAfter(const ArticleQuery& query,
                                                            const PageCursor& after, int limit,
                                                            std::chrono::milliseconds timeout);

@@ -327,7 +327,8 @@ grpc::Status QueryServiceImpl::WatchArticles(
   ParsedQuery parsed;
   BuildQuery(request->query(), request->filter(), request->include_duplicates(), &query, &parsed,
              &violations);
-  std::string binding = absl::StrCat("watch\x1f", query.Binding());
+  // "watch2": resume tokens hold a feed position (older ones a timestamp).
+  std::string binding = absl::StrCat("watch2\x1f", query.Binding());
   std::optional<PageCursor> cursor = CheckToken(options_.page_token_key, binding,
                                                 request->resume_token(), "resume_token",
                                                 &violations);
