@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/security.h"
+#include "indexer/gin_cleaner.h"
 #include "indexer/indexer.h"
 #include "indexer/migrator.h"
 
@@ -143,6 +144,15 @@ int main(int argc, char** argv) {
   bool compute_lexemes = EnvOr("BROADSHEET_INDEXER_LEXEMES", "indexer") != "postgres";
   int lexer_threads = static_cast<int>(EnvIntOr("BROADSHEET_INDEXER_LEXER_THREADS", 2));
   PgArticleStore store(settings.database_url, max_distance, compute_lexemes, lexer_threads);
+  // Merges the full-text index's pending list off the write path
+  // (BROADSHEET_INDEXER_GIN_MERGE_MS=0 turns it off).
+  const auto merge_interval =
+      std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_GIN_MERGE_MS", 1000));
+  std::unique_ptr<GinCleaner> gin_cleaner;
+  if (merge_interval.count() > 0) {
+    gin_cleaner =
+        std::make_unique<GinCleaner>(settings.database_url, "articles_tsv_idx", merge_interval);
+  }
   Indexer indexer(&store, producer->get(), settings.dlq_topic);
   const size_t batch_size = static_cast<size_t>(EnvIntOr("BROADSHEET_INDEXER_BATCH", 1000));
   const auto batch_wait = std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_BATCH_MS", 200));
@@ -176,6 +186,7 @@ int main(int argc, char** argv) {
       status = indexer.Consume(*batch, &result);
     }
     if (!status.ok()) break;
+    if (gin_cleaner && result.new_articles > 0) gin_cleaner->Kick();
     if (absl::Status commit = (*consumer)->Commit(*batch); !commit.ok()) {
       LogWarn("offset commit failed; batch will be redelivered", {{"error", commit.ToString()}});
     }
