@@ -35,6 +35,10 @@ ON CONFLICT (id) DO NOTHING;
 INSERT INTO source_pages (article_id, page_id, url, site, fetched_at)
 SELECT id, id, url, site_name, fetched_at FROM bench_staging ON CONFLICT DO NOTHING;
 CREATE INDEX articles_tsv_idx ON articles USING gin (tsv);
+-- Visible to WatchArticles and the vocabulary refresh, as the indexer does.
+INSERT INTO article_feed (article_id)
+SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_feed f WHERE f.article_id = a.id)
+ORDER BY a.indexed_at, a.id;
 DROP TABLE bench_staging;
 VACUUM ANALYZE articles;
 VACUUM ANALYZE source_pages;
