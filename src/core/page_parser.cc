@@ -176,6 +176,8 @@ class PageWork {
   void SetImage(Article* a, const Block& b);
   void TakeCaptionAfterCredit(std::vector<size_t>* lead_text);
   void TakeBareNameByline(std::vector<size_t>* lead_text);
+  bool TakeOpeningQuestion(std::vector<size_t>* lead_text);
+  size_t lead_text_taken_ = 0;  // the block TakeOpeningQuestion() took
   void DetectLanguages();
 
   std::string_view text_;
@@ -490,7 +492,9 @@ void PageWork::ApplyContext() {
   for (size_t i = 0; i < n; ++i) {
     const Block& b = blocks_[i];
     if (!IsTextKind(b.kind)) {
-      close_run();
+      // Boilerplate between entries (time stamps, "Advertisement") does not
+      // end a run, as it does not separate neighbours below.
+      if (b.kind != Kind::kDrop) close_run();
     } else if (b.cls == Cls::kGood ||
                (b.cls == Cls::kNearGood && (b.ends_punct || Text(b).back() == ':'))) {
       run.push_back(i);
@@ -630,6 +634,30 @@ void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
   lead_text->pop_back();
 }
 
+// An interview opens with a short question right before the first answer;
+// after a byline, under a headline, that question is the body's first
+// paragraph, not the title. Returns true (and sets lead_text_taken_) when the
+// last lead line is such a question.
+bool PageWork::TakeOpeningQuestion(std::vector<size_t>* lead_text) {
+  if (lead_text->size() < 2) return false;
+  const size_t c = lead_text->back();
+  const Block& q = blocks_[c];
+  if (q.kind != Kind::kText || q.tokens < 3 || arena_[q.begin + q.len - 1] != '?') return false;
+  size_t byline = c;
+  while (byline > 0 && blocks_[byline - 1].kind != Kind::kByline) {
+    --byline;
+    if (IsTextKind(blocks_[byline].kind) && byline != c) return false;  // text in between
+  }
+  if (byline == 0) return false;
+  --byline;  // the byline block
+  bool headline_before = false;
+  for (size_t i : *lead_text) headline_before = headline_before || (i < byline && TitleLike(i, false));
+  if (!headline_before) return false;
+  lead_text->pop_back();
+  lead_text_taken_ = c;
+  return true;
+}
+
 // Blocks that belong to no article: comments, or dropped.
 void PageWork::Leftovers(size_t begin, size_t end) {
   for (size_t i = begin; i < end; ++i) {
@@ -712,6 +740,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     }
     TakeCaptionAfterCredit(&lead_text);
     TakeBareNameByline(&lead_text);
+    if (TakeOpeningQuestion(&lead_text)) g = lead_text_taken_;
     size_t title = end, standfirst = end;
     if (!lead_text.empty()) {
       const size_t c = lead_text.back();
@@ -749,9 +778,10 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
         case StandfirstMode::kAuto:
           // Only right under the title: a byline or date line in between
           // means the first paragraph is the story's lede, not a standfirst.
+          // (Shorter than a paragraph after it: Q&As open with short questions.)
           take = body[0] == title + 1 && body.size() >= 3 && StandfirstLike(body[0]) &&
                  p0.len <= kMaxAutoStandfirstChars && p0.ends_punct &&
-                 p0.len < blocks_[body[1]].len;
+                 p0.len < std::max(blocks_[body[1]].len, blocks_[body[2]].len);
           break;
         case StandfirstMode::kNever:
           break;

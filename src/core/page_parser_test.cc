@@ -333,6 +333,34 @@ TEST_F(PageParserTest, BareNameUnderHeadlineIsTheByline) {
   EXPECT_EQ(a.paragraphs.front().substr(0, 14), "When the Regal");
 }
 
+// Live blog: entries under time stamps, live-blog furniture, a JavaScript
+// notice; the entries are the body, the stamps are dropped.
+TEST_F(PageParserTest, LiveBlogEntriesUnderTimeStamps) {
+  const ParsedPage page = MustParse(Fixture("live_blog_entries.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title.substr(0, 12), "Storm Arwen:");
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  EXPECT_EQ(a.paragraphs.front().substr(0, 16), "Network operator");
+  ExpectNoneInBody(Body(a), {"GMT", "Key events", "JavaScript", "Reuse"});
+  EXPECT_TRUE(Dropped(page, "time_stamp", "12.45 GMT"));
+  EXPECT_TRUE(Dropped(page, "live_blog_nav", "Show key events only"));
+}
+
+// Interview: "Interview by X", then questions and answers; the first
+// question opens the body and is not the title.
+TEST_F(PageParserTest, InterviewOpensWithAQuestion) {
+  const ParsedPage page = MustParse(Fixture("interview_questions.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_NE(a.title.find("I never planned to run a bakery"), std::string::npos);
+  EXPECT_EQ(a.standfirst.substr(0, 14), "Mara Lindqvist");
+  EXPECT_EQ(a.author.name, "Tom Greaves");
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs.front(), "How did it start?");
+  EXPECT_TRUE(Dropped(page, "editorial_note", "edited for length"));
+}
+
 TEST_F(PageParserTest, SameArticleOnTwoPagesGetsSameId) {
   const std::string page = Fixture("marker_two_articles.txt");
   // The same first article, with a different image credit and no second article.
