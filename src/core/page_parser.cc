@@ -934,25 +934,24 @@ std::optional<ParseError> Validate(std::string_view text, size_t max_bytes) {
     return ParseError{RejectReason::kPageTooLarge,
                       absl::StrCat("page is ", text.size(), " bytes; the limit is ", max_bytes)};
   }
-  if (const void* nul = std::memchr(text.data(), '\0', text.size()); nul != nullptr) {
-    return ParseError{RejectReason::kBinaryData,
-                      absl::StrCat("NUL byte at offset ",
-                                   static_cast<const char*>(nul) - text.data())};
-  }
-  if (size_t bad = text::FindInvalidUtf8(text); bad != text::kNpos) {
-    return ParseError{RejectReason::kInvalidUtf8,
-                      absl::StrCat("invalid UTF-8 at byte offset ", bad)};
-  }
-  // Mostly control characters (in a bounded sample) means binary data.
+  // One pass over a bounded sample finds NUL bytes and counts control
+  // characters (mostly controls means binary data); the rest of the page is
+  // only searched for NUL. The errors keep their order: NUL, then invalid
+  // UTF-8, then too many controls.
   const size_t sample = std::min<size_t>(text.size(), 64 << 10);
   size_t controls = 0;
+  size_t nul = text::kNpos;
   size_t i = 0;
+  const auto* u = reinterpret_cast<const unsigned char*>(text.data());
 #if defined(__SSE2__)
   // Bytes below 0x20 (unsigned) other than \t \n \f \r, 16 at a time.
-  const auto* u = reinterpret_cast<const unsigned char*>(text.data());
   for (; i + 16 <= sample; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + i));
     const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);  // v <= 0x1F
+    const auto low_mask = static_cast<uint32_t>(_mm_movemask_epi8(low));
+    if (low_mask == 0) continue;
+    const auto zero = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+    if (zero != 0 && nul == text::kNpos) nul = i + static_cast<size_t>(std::countr_zero(zero));
     const __m128i allowed =
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
@@ -963,9 +962,22 @@ std::optional<ParseError> Validate(std::string_view text, size_t max_bytes) {
   }
 #endif
   for (; i < sample; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
+    const auto c = u[i];
+    if (c == 0 && nul == text::kNpos) nul = i;
     controls += static_cast<size_t>(c < 0x20) & (c != '\n') & (c != '\r') & (c != '\t') &
                 (c != '\f');
+  }
+  if (nul == text::kNpos && sample < text.size()) {
+    if (const void* p = std::memchr(text.data() + sample, '\0', text.size() - sample)) {
+      nul = static_cast<size_t>(static_cast<const char*>(p) - text.data());
+    }
+  }
+  if (nul != text::kNpos) {
+    return ParseError{RejectReason::kBinaryData, absl::StrCat("NUL byte at offset ", nul)};
+  }
+  if (size_t bad = text::FindInvalidUtf8(text); bad != text::kNpos) {
+    return ParseError{RejectReason::kInvalidUtf8,
+                      absl::StrCat("invalid UTF-8 at byte offset ", bad)};
   }
   if (controls * 10 > sample) {
     return ParseError{RejectReason::kBinaryData,

@@ -417,6 +417,16 @@ TEST_F(PageParserTest, RejectsBinaryData) {
   EXPECT_EQ(e.reason, RejectReason::kBinaryData);
   EXPECT_NE(e.message.find("offset 3"), std::string::npos) << e.message;
   EXPECT_EQ(MustFail(std::string(100, '\x01')).reason, RejectReason::kBinaryData);
+  // A NUL far past the sampled prefix, and a NUL after invalid UTF-8: NUL
+  // bytes are reported first, wherever they are.
+  std::string long_page(70000, 'a');
+  long_page[68000] = '\0';
+  EXPECT_NE(MustFail(long_page).message.find("offset 68000"), std::string::npos);
+  std::string both = "title\n\xff body " + std::string(200, 'b');
+  both[150] = '\0';
+  const ParseError first = MustFail(both);
+  EXPECT_EQ(first.reason, RejectReason::kBinaryData);
+  EXPECT_NE(first.message.find("offset 150"), std::string::npos) << first.message;
 }
 
 TEST_F(PageParserTest, RejectsTooLargePages) {

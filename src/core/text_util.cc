@@ -15,7 +15,13 @@ size_t FindInvalidUtf8(std::string_view s) {
   const size_t n = s.size();
   size_t i = 0;
   while (i < n) {
-    // ASCII fast path, 8 bytes at a time.
+    // ASCII fast path, 16 then 8 bytes at a time.
+#if defined(__SSE2__)
+    while (i + 16 <= n &&
+           _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))) == 0) {
+      i += 16;
+    }
+#endif
     while (i + 8 <= n) {
       uint64_t w;
       std::memcpy(&w, p + i, 8);
