@@ -311,8 +311,13 @@ std::string_view StripPostNominals(std::string_view name) {
   }
 }
 
+// `min`..`max` words, each capitalised, no digits or sentence punctuation.
+bool CapitalisedWords(std::string_view s, int min, int max);
+
 // Bare "Firstname Lastname" line, as author boxes print them.
-bool NameLike(std::string_view s) {
+bool NameLike(std::string_view s) { return CapitalisedWords(s, 2, 4); }
+
+bool CapitalisedWords(std::string_view s, int min, int max) {
   if (s.empty() || s.size() > 50) return false;
   int words = 0;
   bool word_start = true;
@@ -331,7 +336,7 @@ bool NameLike(std::string_view s) {
       word_start = false;
     }
   }
-  return words >= 2 && words <= 4 && s.back() != '.';
+  return words >= min && words <= max && s.back() != '.';
 }
 
 void PageWork::ApplyRules() {
@@ -615,13 +620,21 @@ void PageWork::TakeCaptionAfterCredit(std::vector<size_t>* lead_text) {
   lead_text->pop_back();
 }
 
-// A bare "Firstname Lastname" as the last lead line, under a real headline
-// (five or more words, not itself a name), is the byline, not the title.
+// A bare "Firstname Lastname" (or "Firstname Lastname in Place") as the last
+// lead line, under a real headline (five or more words, not itself a name),
+// is the byline, not the title.
 void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
   if (lead_text->size() < 2) return;
   const size_t c = lead_text->back();
   Block& b = blocks_[c];
-  if (b.kind != Kind::kText || !NameLike(Text(b))) return;
+  if (b.kind != Kind::kText) return;
+  // "Firstname Lastname" or "Firstname Lastname in Place".
+  std::string_view name = Text(b);
+  if (const size_t in = name.find(" in "); in != std::string_view::npos &&
+                                           CapitalisedWords(name.substr(in + 4), 1, 3)) {
+    name = name.substr(0, in);
+  }
+  if (!NameLike(name)) return;
   bool headline_before = false;
   for (size_t i : *lead_text) {
     headline_before = headline_before || (i < c && TitleLike(i, false) &&
@@ -629,7 +642,7 @@ void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
   }
   if (!headline_before) return;
   b.kind = Kind::kByline;
-  b.name = Text(b);
+  b.name = name;
   b.rule = "byline_name";
   lead_text->pop_back();
 }

@@ -361,6 +361,26 @@ TEST_F(PageParserTest, InterviewOpensWithAQuestion) {
   EXPECT_TRUE(Dropped(page, "editorial_note", "edited for length"));
 }
 
+// Paywalled page: headline, standfirst, "Name in Place", one paragraph,
+// then the subscription offer, which is dropped.
+TEST_F(PageParserTest, PaywallOfferIsDroppedAndNameInPlaceIsTheByline) {
+  const ParsedPage page = MustParse(Fixture("paywall_truncated.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Chipmaker warns on profits as demand for phones slows");
+  EXPECT_EQ(a.standfirst.substr(0, 11), "Shares fell");
+  EXPECT_EQ(a.author.name, "Priya Natarajan");
+  ASSERT_EQ(a.paragraphs.size(), 1u);
+  ExpectNoneInBody(Body(a), {"unlock", "$1", "per month", "subscriptions"});
+  EXPECT_TRUE(Dropped(page, "paywall", "Try unlimited access"));
+}
+
+// A section front of headlines and teasers holds no article.
+TEST_F(PageParserTest, TeaserListIsNoArticle) {
+  EXPECT_EQ(MustFail(Fixture("homepage_teasers_only.txt")).reason,
+            RejectReason::kNoArticleFound);
+}
+
 TEST_F(PageParserTest, SameArticleOnTwoPagesGetsSameId) {
   const std::string page = Fixture("marker_two_articles.txt");
   // The same first article, with a different image credit and no second article.
