@@ -381,6 +381,31 @@ TEST_F(PageParserTest, TeaserListIsNoArticle) {
             RejectReason::kNoArticleFound);
 }
 
+// Listicle: numbered points stay in the body; "Copyright © YEAR ..." is
+// boilerplate, not an image credit.
+TEST_F(PageParserTest, ListicleKeepsPointsAndDropsCopyrightLine) {
+  const ParsedPage page = MustParse(Fixture("listicle_numbered_points.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "The five things we learned from the budget");
+  EXPECT_EQ(a.author.name, "Owen Marsh");
+  EXPECT_TRUE(a.image.credit.empty());
+  ASSERT_EQ(a.paragraphs.size(), 7u);
+  EXPECT_EQ(a.paragraphs[1], "1. Fuel duty is frozen again");
+  EXPECT_TRUE(Dropped(page, "copyright", "Copyright \xC2\xA9 2026"));
+}
+
+// "(Image credit: X)" on its own line is an image credit.
+TEST_F(PageParserTest, ParenthesisedImageCredit) {
+  const ParsedPage page = MustParse(Fixture("science_paren_image_credit.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.image.credit, "Observatory Network");
+  EXPECT_TRUE(a.image.caption.empty());
+  EXPECT_EQ(a.author.name, "Helena Price");
+  EXPECT_EQ(a.paragraphs.size(), 3u);
+}
+
 TEST_F(PageParserTest, SameArticleOnTwoPagesGetsSameId) {
   const std::string page = Fixture("marker_two_articles.txt");
   // The same first article, with a different image credit and no second article.
