@@ -37,27 +37,14 @@ void GinCleaner::Kick() {
   wake_.notify_all();
 }
 
-int GinCleaner::runs() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return runs_;
-}
-
-long long GinCleaner::pages_merged() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return pages_merged_;
-}
-
-long long GinCleaner::CleanOnce() {
+void GinCleaner::CleanOnce() {
   if (!conn_) conn_ = std::make_unique<pqxx::connection>(database_url_);
   pqxx::work txn(*conn_);
   if (!txn.exec_params1("SELECT pg_try_advisory_xact_lock($1)", kCleanerLock)[0].as<bool>()) {
-    return -1;
+    return;
   }
-  const long long pages =
-      txn.exec_params1("SELECT gin_clean_pending_list($1::regclass)", index_name_)[0]
-          .as<long long>();
+  txn.exec_params("SELECT gin_clean_pending_list($1::regclass)", index_name_);
   txn.commit();
-  return pages;
 }
 
 void GinCleaner::Run() {
@@ -71,20 +58,14 @@ void GinCleaner::Run() {
     if (wake_.wait_until(lock, due, [&] { return stopping_; })) return;
     kicked_ = false;
     lock.unlock();
-    long long pages = 0;
     try {
-      pages = CleanOnce();
+      CleanOnce();
     } catch (const std::exception& e) {
       conn_.reset();  // reconnect on the next kick; inserts still merge by themselves
       LogWarn("GIN pending-list merge failed", {{"error", e.what()}});
-      pages = 0;
     }
     lock.lock();
     last = std::chrono::steady_clock::now();
-    if (pages >= 0) {
-      ++runs_;
-      pages_merged_ += pages;
-    }
   }
 }
 

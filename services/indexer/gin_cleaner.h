@@ -35,26 +35,20 @@ class GinCleaner {
 
   void Kick();
 
-  // Merges done and pages merged so far (for logs and tests).
-  int runs() const;
-  long long pages_merged() const;
-
  private:
   void Run();
-  // One merge; returns the pages merged, or -1 when another cleaner holds
-  // the lock. Throws on database errors.
-  long long CleanOnce();
+  // One merge, skipped when another cleaner holds the lock. Throws on
+  // database errors.
+  void CleanOnce();
 
   const std::string database_url_;
   const std::string index_name_;
   const std::chrono::milliseconds min_interval_;
   std::unique_ptr<pqxx::connection> conn_;  // only the cleaner thread uses it
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable wake_;
   bool kicked_ = false;
   bool stopping_ = false;
-  int runs_ = 0;
-  long long pages_merged_ = 0;
   std::thread thread_;
 };
 

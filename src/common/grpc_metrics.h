@@ -46,7 +46,8 @@ class GrpcMetrics {
   prometheus::Family<prometheus::Histogram>& seconds_;
   std::mutex mu_;
   // Keyed by the method name's address: gRPC passes the registered method's
-  // own string, stable for the server's life (names are compared on a miss).
+  // own string, stable for the server's life (another address with the same
+  // name gets the same series: Family::Add returns the existing metric).
   std::unordered_map<const char*, MethodMetrics> by_method_;
 };
 

@@ -174,10 +174,10 @@ class PageWork {
   void ProcessSegment(size_t begin, size_t end);
   void Leftovers(size_t begin, size_t end);
   void SetImage(Article* a, const Block& b);
+  bool TitleLikeBefore(const std::vector<size_t>& lead_text, size_t limit) const;
   void TakeCaptionAfterCredit(std::vector<size_t>* lead_text);
   void TakeBareNameByline(std::vector<size_t>* lead_text);
-  bool TakeOpeningQuestion(std::vector<size_t>* lead_text);
-  size_t lead_text_taken_ = 0;  // the block TakeOpeningQuestion() took
+  std::optional<size_t> TakeOpeningQuestion(std::vector<size_t>* lead_text);
   void DetectLanguages();
 
   std::string_view text_;
@@ -596,6 +596,12 @@ void PageWork::SetImage(Article* a, const Block& b) {
   a->image.credit = std::string(b.credit);
 }
 
+// Whether a lead line before block `limit` could be the title.
+bool PageWork::TitleLikeBefore(const std::vector<size_t>& lead_text, size_t limit) const {
+  return std::any_of(lead_text.begin(), lead_text.end(),
+                     [&](size_t i) { return i < limit && TitleLike(i, false); });
+}
+
 // Credit first, then caption ("Getty Images" / "Campaigners gathered outside
 // the town hall"), right before the body: the last lead line after a bare
 // credit is the image's caption, not a standfirst, when a title-like line
@@ -612,9 +618,7 @@ void PageWork::TakeCaptionAfterCredit(std::vector<size_t>* lead_text) {
       cap.len > 300 || cap.sentences > 1) {
     return;
   }
-  bool title_before = false;
-  for (size_t i : *lead_text) title_before = title_before || (i < credit && TitleLike(i, false));
-  if (!title_before) return;
+  if (!TitleLikeBefore(*lead_text, credit)) return;
   cr.caption = Text(cap);
   blocks_[c].used = true;
   lead_text->pop_back();
@@ -649,26 +653,25 @@ void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
 
 // An interview opens with a short question right before the first answer;
 // after a byline, under a headline, that question is the body's first
-// paragraph, not the title. Returns true (and sets lead_text_taken_) when the
-// last lead line is such a question.
-bool PageWork::TakeOpeningQuestion(std::vector<size_t>* lead_text) {
-  if (lead_text->size() < 2) return false;
+// paragraph, not the title. Returns that block when the last lead line is
+// such a question (and takes it off `lead_text`).
+std::optional<size_t> PageWork::TakeOpeningQuestion(std::vector<size_t>* lead_text) {
+  if (lead_text->size() < 2) return std::nullopt;
   const size_t c = lead_text->back();
   const Block& q = blocks_[c];
-  if (q.kind != Kind::kText || q.tokens < 3 || arena_[q.begin + q.len - 1] != '?') return false;
-  size_t byline = c;
-  while (byline > 0 && blocks_[byline - 1].kind != Kind::kByline) {
-    --byline;
-    if (IsTextKind(blocks_[byline].kind) && byline != c) return false;  // text in between
+  if (q.kind != Kind::kText || q.tokens < 3 || arena_[q.begin + q.len - 1] != '?') {
+    return std::nullopt;
   }
-  if (byline == 0) return false;
-  --byline;  // the byline block
-  bool headline_before = false;
-  for (size_t i : *lead_text) headline_before = headline_before || (i < byline && TitleLike(i, false));
-  if (!headline_before) return false;
+  // The byline, with no text between it and the question.
+  size_t byline = c;
+  do {
+    if (byline == 0) return std::nullopt;
+    --byline;
+    if (IsTextKind(blocks_[byline].kind)) return std::nullopt;
+  } while (blocks_[byline].kind != Kind::kByline);
+  if (!TitleLikeBefore(*lead_text, byline)) return std::nullopt;
   lead_text->pop_back();
-  lead_text_taken_ = c;
-  return true;
+  return c;
 }
 
 // Blocks that belong to no article: comments, or dropped.
@@ -753,7 +756,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     }
     TakeCaptionAfterCredit(&lead_text);
     TakeBareNameByline(&lead_text);
-    if (TakeOpeningQuestion(&lead_text)) g = lead_text_taken_;
+    if (std::optional<size_t> question = TakeOpeningQuestion(&lead_text)) g = *question;
     size_t title = end, standfirst = end;
     if (!lead_text.empty()) {
       const size_t c = lead_text.back();

@@ -116,22 +116,18 @@ EnglishTsVector::Entry* EnglishTsVector::Intern(std::string_view text) {
   return &e;
 }
 
-EnglishTsVector::Entry* EnglishTsVector::Simple(std::string_view lowered) {
-  return Intern(lowered);
-}
-
-EnglishTsVector::Entry* EnglishTsVector::Lexeme(std::string_view lowered) {
-  auto it = cache_.find(absl::string_view(lowered.data(), lowered.size()));
+EnglishTsVector::Entry* EnglishTsVector::Lexeme(const std::string& lowered) {
+  auto it = cache_.find(lowered);
   if (it != cache_.end()) return it->second;
   Entry* lexeme = nullptr;
-  if (stopwords_.count(std::string(lowered)) == 0) {
+  if (stopwords_.count(lowered) == 0) {
     const sb_symbol* stem = sb_stemmer_stem(
         stemmer_, reinterpret_cast<const sb_symbol*>(lowered.data()), static_cast<int>(lowered.size()));
     // Interned: words with the same stem share one lexeme.
     lexeme = Intern(std::string_view(reinterpret_cast<const char*>(stem),
                                      static_cast<size_t>(sb_stemmer_length(stemmer_))));
   }
-  return cache_.emplace(std::string(lowered), lexeme).first->second;
+  return cache_.emplace(lowered, lexeme).first->second;
 }
 
 std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
@@ -208,7 +204,7 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
         emit(Lexeme(lower(token)));
       } else if (AllDigit(token)) {
         if (token.size() > 18) return std::nullopt;
-        emit(Simple(lower(token)));  // uint, simple dictionary
+        emit(Intern(lower(token)));  // uint, simple dictionary
       } else {
         // numword ("258th"), simple dictionary. "1e10" would be a float.
         if (IsDigit(token[0])) {
@@ -217,7 +213,7 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
             return std::nullopt;
           }
         }
-        emit(Simple(lower(token)));
+        emit(Intern(lower(token)));
       }
       i = j;
       continue;

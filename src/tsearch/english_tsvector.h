@@ -72,9 +72,9 @@ class EnglishTsVector {
   };
 
   // The interned lexeme of one lowercased word, null for a stopword.
-  Entry* Lexeme(std::string_view lowered);
-  // A token of the simple dictionary (numbers): itself, interned.
-  Entry* Simple(std::string_view lowered);
+  Entry* Lexeme(const std::string& lowered);
+  // `text` interned; tokens of the simple dictionary (numbers) are their own
+  // lexemes.
   Entry* Intern(std::string_view text);
 
   sb_stemmer* stemmer_;
