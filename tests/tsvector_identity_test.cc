@@ -7,11 +7,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <pqxx/pqxx>
 #include <sstream>
 
 #include "bench/article_generator.h"
 #include "common/env.h"
+#include "indexer/binary_copy.h"
 #include "stack_test_util.h"
 #include "tsearch/english_tsvector.h"
 
@@ -133,6 +135,63 @@ TEST_F(TsVectorIdentityTest, RealPagesParagraphByParagraph) {
   EXPECT_EQ(mismatches_, 0);
   std::printf("compared %d of %zu paragraphs\n", compared, paragraphs.size());
   EXPECT_GT(compared, static_cast<int>(paragraphs.size() / 3)) << "the lexer should handle most prose";
+}
+
+// The indexer stores setweight(title, A) || setweight(standfirst, B) ||
+// setweight(body, D), built in C++ and sent in binary: both the vector and
+// its binary form must be what the server computes itself.
+TEST_F(TsVectorIdentityTest, WeightedArticleVectorsInTextAndBinary) {
+  struct Triple {
+    std::string title, standfirst, body;
+  };
+  std::vector<Triple> articles;
+  bench::ArticleGenerator generator(11);
+  for (int i = 0; i < 300; ++i) {
+    v1::Article a = generator.Next(500 + 40 * i);
+    std::string body;
+    for (const std::string& p : a.paragraphs()) body += p + "\n";
+    articles.push_back({a.title(), i % 10 == 0 ? std::string() : a.standfirst(), body});
+  }
+  // The caps: a lexeme in all three parts more than 256 times, and a body
+  // past position 16383 (later positions all become 16383).
+  std::string many;
+  for (int i = 0; i < 300; ++i) many += "harbour report ";
+  std::string long_body;
+  for (int i = 0; i < 9000; ++i) long_body += "tide harbour ";
+  articles.push_back({many, many, many});
+  articles.push_back({"Harbour tide", "", long_body});
+  articles.push_back({"", "", "Only a body, with the harbour in it."});
+  articles.push_back({"", "", ""});
+
+  pqxx::work txn(*conn_);
+  txn.exec("CREATE TEMP TABLE weighted (n integer, tsv tsvector) ON COMMIT DROP");
+  BinaryCopyRows rows;
+  std::map<int, std::string> expected;
+  int lexed = 0;
+  for (size_t n = 0; n < articles.size(); ++n) {
+    const Triple& t = articles[n];
+    std::optional<TsVector> mine = LexWeightedArticle(*lexer_, t.title, t.standfirst, t.body);
+    if (!mine) continue;
+    ++lexed;
+    std::string theirs = txn.exec_params1(
+        "SELECT (setweight(to_tsvector('english', $1), 'A') || "
+        "setweight(to_tsvector('english', $2), 'B') || "
+        "setweight(to_tsvector('english', $3), 'D'))::text",
+        t.title, t.standfirst, t.body)[0].c_str();
+    EXPECT_EQ(mine->ToText(), theirs) << "article " << n;
+    expected[static_cast<int>(n)] = theirs;
+    rows.BeginRow(2);
+    rows.AddInt32(static_cast<int32_t>(n));
+    rows.AddEncoded([&](std::string* out) { mine->AppendBinary(out); });
+  }
+  EXPECT_GT(lexed, 280);
+  SendBinaryCopy(txn, "COPY weighted FROM STDIN (FORMAT binary)", rows.Finish());
+  int read_back = 0;
+  for (const pqxx::row& row : txn.exec("SELECT n, tsv::text FROM weighted ORDER BY n")) {
+    EXPECT_EQ(row[1].c_str(), expected[row[0].as<int>()]) << "article " << row[0].c_str();
+    ++read_back;
+  }
+  EXPECT_EQ(read_back, lexed);
 }
 
 }  // namespace

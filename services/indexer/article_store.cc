@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "indexer/binary_copy.h"
 
 namespace broadsheet {
 namespace {
@@ -34,8 +35,11 @@ CREATE TEMP TABLE IF NOT EXISTS staging_articles (
   id text, title text, standfirst text, body text, author_name text, author_bio text,
   image_caption text, image_credit text, site_name text, site_tagline text, url text,
   language text, word_count integer, fingerprint bigint, published_at text, fetched_at text,
-  lexed boolean, title_tsv text, standfirst_tsv text, body_tsv text
+  tsv tsvector
 ) ON COMMIT DELETE ROWS;
+-- Staged values live for one statement: compressing them (bodies, vectors)
+-- cost more than it saved.
+ALTER TABLE staging_articles ALTER body SET STORAGE EXTERNAL, ALTER tsv SET STORAGE EXTERNAL;
 CREATE TEMP TABLE IF NOT EXISTS staging_sources (
   article_id text, page_id text, url text, site text, fetched_at text
 ) ON COMMIT DELETE ROWS;
@@ -75,11 +79,8 @@ WITH inserted AS (
          s.image_caption, s.image_credit, s.site_name, s.site_tagline, s.url, s.language,
          s.word_count, s.fingerprint, NULLIF(s.published_at, '')::timestamptz,
          NULLIF(s.fetched_at, '')::timestamptz, au.id, si.id, s.id,
-         CASE WHEN s.lexed THEN 'indexer' ELSE 'postgres' END,
-         CASE WHEN s.lexed
-              THEN setweight(s.title_tsv::tsvector, 'A') ||
-                   setweight(s.standfirst_tsv::tsvector, 'B') ||
-                   setweight(s.body_tsv::tsvector, 'D')
+         CASE WHEN s.tsv IS NOT NULL THEN 'indexer' ELSE 'postgres' END,
+         CASE WHEN s.tsv IS NOT NULL THEN s.tsv
               ELSE setweight(to_tsvector('english', s.title), 'A') ||
                    setweight(to_tsvector('english', s.standfirst), 'B') ||
                    setweight(to_tsvector('english', s.body), 'D') END
@@ -190,6 +191,51 @@ std::string PgTextArray(const std::set<std::string>& values) {
   return out;
 }
 
+
+// An article exercising the lexer's paths (stopwords, hyphens, numbers,
+// typographic punctuation, a lexeme in every part); at connect the server
+// must read the lexer's vector as exactly what it computes itself, or the
+// lexer is not used.
+v1::Article SelfCheckArticle() {
+  v1::Article a;
+  a.set_id("0000000000000000");
+  a.set_title("Harbour master\xe2\x80\x99s report: running late");
+  a.set_standfirst("Councillors ran the 3rd by-election count again");
+  a.add_paragraphs("The harbour master's by-election report, published in 2024, didn\xe2\x80\x99t "
+                   "satisfy \xe2\x80\x9crunning\xe2\x80\x9d councillors \xe2\x80\x94 the 258th time.");
+  a.add_paragraphs("Running reports run on; the report runs again.");
+  return a;
+}
+
+constexpr char kCopyStagingArticles[] = "COPY staging_articles FROM STDIN (FORMAT binary)";
+constexpr int16_t kStagingArticleFields = 17;
+
+void AddStagingRow(const v1::Article& a, const std::string& body,
+                   const std::optional<std::string>& tsvector, BinaryCopyRows* rows) {
+  rows->BeginRow(kStagingArticleFields);
+  rows->AddText(a.id());
+  rows->AddText(a.title());
+  rows->AddText(a.standfirst());
+  rows->AddText(body);
+  rows->AddText(a.author().name());
+  rows->AddText(a.author().bio());
+  rows->AddText(a.image().caption());
+  rows->AddText(a.image().credit());
+  rows->AddText(a.site().name());
+  rows->AddText(a.site().tagline());
+  rows->AddText(a.url());
+  rows->AddText(a.language().empty() ? std::string_view("und") : std::string_view(a.language()));
+  rows->AddInt32(a.word_count());
+  rows->AddInt64(static_cast<int64_t>(a.fingerprint()));
+  rows->AddText(TimeText(a.published_at(), a.has_published_at()));
+  rows->AddText(TimeText(a.fetched_at(), a.has_fetched_at()));
+  if (tsvector) {
+    rows->AddText(*tsvector);  // tsvector_recv reads these bytes
+  } else {
+    rows->AddNull();
+  }
+}
+
 }  // namespace
 
 PgArticleStore::PgArticleStore(std::string database_url, int max_near_duplicate_distance,
@@ -204,37 +250,49 @@ PgArticleStore::PgArticleStore(std::string database_url, int max_near_duplicate_
 
 PgArticleStore::~PgArticleStore() = default;
 
-// A text exercising the lexer's paths; at connect the server's own
-// to_tsvector must agree with the lexer on it, or the lexer is not used.
-constexpr char kLexerSelfCheck[] =
-    "The harbour master's by-election report, published in 2024, didn\xe2\x80\x99t "
-    "satisfy \xe2\x80\x9crunning\xe2\x80\x9d councillors \xe2\x80\x94 the 258th time.";
+
+bool PgArticleStore::LexerAgreesWithServer(pqxx::connection& conn) {
+  v1::Article article = SelfCheckArticle();
+  std::vector<PreparedArticle> prepared = Prepare({article});
+  if (!prepared[0].tsvector) return false;
+  pqxx::work txn(conn);  // rolled back: the staged row never lands
+  BinaryCopyRows rows;
+  AddStagingRow(article, prepared[0].body, prepared[0].tsvector, &rows);
+  SendBinaryCopy(txn, kCopyStagingArticles, rows.Finish());
+  pqxx::row check = txn.exec1(
+      "SELECT s.tsv = e.tsv, s.tsv::text, e.tsv::text FROM staging_articles s, LATERAL (SELECT "
+      "setweight(to_tsvector('english', s.title), 'A') || "
+      "setweight(to_tsvector('english', s.standfirst), 'B') || "
+      "setweight(to_tsvector('english', s.body), 'D') AS tsv) e");
+  if (check[0].as<bool>()) return true;
+  LogWarn("indexer lexer disagrees with this server's to_tsvector; leaving it to PostgreSQL",
+          {{"lexer", check[1].c_str()}, {"server", check[2].c_str()}});
+  return false;
+}
 
 absl::Status PgArticleStore::Connect() {
   try {
     conn_ = std::make_unique<pqxx::connection>(database_url_);
-    pqxx::nontransaction setup(*conn_);
-    // lz4 compresses the large values (bodies; staging rows too) several
-    // times faster than the default pglz. Servers built without lz4 keep
-    // pglz. (Stored tsvectors stay uncompressed in the row: migration 103.)
-    if (setup.exec1("SELECT count(*) FROM pg_settings WHERE name = 'default_toast_compression' "
-                    "AND 'lz4' = ANY(enumvals)")[0].as<int>() > 0) {
-      setup.exec("SET default_toast_compression = lz4");
-    }
-    // The batch statements' cost estimates (temporary tables have no
-    // statistics) trigger JIT compilation, which alone took ~250 ms of a
-    // ~10 ms statement.
-    setup.exec("SET jit = off");
-    setup.exec(kCreateStaging);
-    if (!lexers_.empty()) {
-      std::string theirs =
-          setup.exec_params1("SELECT to_tsvector('english', $1)::text", kLexerSelfCheck)[0].c_str();
-      if (lexers_[0]->Compute(kLexerSelfCheck).value_or("") != theirs) {
-        LogWarn("indexer lexer disagrees with this server's to_tsvector; leaving it to PostgreSQL",
-                {{"server", theirs}});
-        lexers_.clear();
+    {
+      pqxx::nontransaction setup(*conn_);
+      // lz4 compresses the large values (bodies) several times faster than
+      // the default pglz. Servers built without lz4 keep pglz. (Stored
+      // tsvectors stay uncompressed in the row: migration 103.)
+      if (setup.exec1("SELECT count(*) FROM pg_settings WHERE name = 'default_toast_compression' "
+                      "AND 'lz4' = ANY(enumvals)")[0].as<int>() > 0) {
+        setup.exec("SET default_toast_compression = lz4");
       }
+      // The batch statements' cost estimates (temporary tables have no
+      // statistics) trigger JIT compilation, which alone took ~250 ms of a
+      // ~10 ms statement.
+      setup.exec("SET jit = off");
+      // When the GIN pending list outgrows its limit before the cleaner
+      // merges it, this insert merges it itself, in work_mem: 4 MB made that
+      // merge several times slower than the cleaner's.
+      setup.exec("SET work_mem = '64MB'");
+      setup.exec(kCreateStaging);
     }
+    if (!lexers_.empty() && !LexerAgreesWithServer(*conn_)) lexers_.clear();
     return absl::OkStatus();
   } catch (const std::exception& e) {
     conn_.reset();
@@ -252,15 +310,12 @@ std::vector<PgArticleStore::PreparedArticle> PgArticleStore::Prepare(
       const v1::Article& a = articles[i];
       prepared[i].body = JoinBody(a);
       if (lexers_.empty()) continue;
-      EnglishTsVector& lex = *lexers_[lexer];
       // Text the lexer does not handle is left to to_tsvector in the upsert.
-      std::optional<std::string> title = lex.Compute(a.title());
-      if (!title) continue;
-      std::optional<std::string> standfirst = lex.Compute(a.standfirst());
-      if (!standfirst) continue;
-      std::optional<std::string> body = lex.Compute(prepared[i].body);
-      if (!body) continue;
-      prepared[i].lexemes = Lexemes{std::move(*title), std::move(*standfirst), std::move(*body)};
+      std::optional<TsVector> v =
+          LexWeightedArticle(*lexers_[lexer], a.title(), a.standfirst(), prepared[i].body);
+      if (!v) continue;
+      prepared[i].tsvector.emplace();
+      v->AppendBinary(&*prepared[i].tsvector);
     }
   };
   size_t threads = std::max<size_t>(1, std::min(lexers_.size(), articles.size() / 64));
@@ -292,26 +347,11 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
     PhaseMillis phases;
     std::vector<PreparedArticle> prepared = Prepare(articles);
     phases.lex = lap();
-    pqxx::work txn(*conn_);
-    {
-      pqxx::stream_to copy(txn, "staging_articles");
-      for (size_t index = 0; index < articles.size(); ++index) {
-        const v1::Article& a = articles[index];
-        const std::string& body = prepared[index].body;
-        const auto& lexemes = prepared[index].lexemes;
-        bool lexed = lexemes.has_value();
-        copy << std::make_tuple(
-            a.id(), a.title(), a.standfirst(), body, a.author().name(), a.author().bio(),
-            a.image().caption(), a.image().credit(), a.site().name(), a.site().tagline(), a.url(),
-            a.language().empty() ? std::string("und") : a.language(), a.word_count(),
-            static_cast<int64_t>(a.fingerprint()),
-            TimeText(a.published_at(), a.has_published_at()),
-            TimeText(a.fetched_at(), a.has_fetched_at()), lexed ? "t" : "f",
-            lexed ? lexemes->title : std::string(), lexed ? lexemes->standfirst : std::string(),
-            lexed ? lexemes->body : std::string());
-      }
-      copy.complete();
+    BinaryCopyRows rows;
+    for (size_t index = 0; index < articles.size(); ++index) {
+      AddStagingRow(articles[index], prepared[index].body, prepared[index].tsvector, &rows);
     }
+    pqxx::work txn(*conn_);
     {
       pqxx::stream_to copy(txn, "staging_sources");
       for (const v1::Article& a : articles) {
@@ -324,6 +364,7 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
       }
       copy.complete();
     }
+    SendBinaryCopy(txn, kCopyStagingArticles, rows.Finish());
     phases.copy = lap();
     txn.exec(kInsertAuthors);
     txn.exec(kInsertSites);

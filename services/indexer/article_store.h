@@ -55,15 +55,14 @@ class PgArticleStore final : public ArticleStore {
   absl::Status WriteBatch(const std::vector<v1::Article>& articles, WriteStats* stats) override;
 
  private:
-  struct Lexemes {
-    std::string title, standfirst, body;  // tsvector text of each
-  };
   struct PreparedArticle {
-    std::string body;                 // paragraphs joined by newlines
-    std::optional<Lexemes> lexemes;   // empty: PostgreSQL computes them
+    std::string body;                     // paragraphs joined by newlines
+    std::optional<std::string> tsvector;  // binary form; empty: PostgreSQL computes it
   };
 
   absl::Status Connect();
+  // Whether this server reads the lexer's vectors as it would compute them.
+  bool LexerAgreesWithServer(pqxx::connection& conn);
   // The CPU work of a batch, done before the transaction opens.
   std::vector<PreparedArticle> Prepare(const std::vector<v1::Article>& articles);
 

@@ -38,7 +38,14 @@ void GinCleaner::Kick() {
 }
 
 void GinCleaner::CleanOnce() {
-  if (!conn_) conn_ = std::make_unique<pqxx::connection>(database_url_);
+  if (!conn_) {
+    conn_ = std::make_unique<pqxx::connection>(database_url_);
+    // The merge gathers the pending entries in maintenance_work_mem and
+    // writes each key's posting list once per fill: with the default 64 MB
+    // it flushed several times per merge at full ingest rate, rewriting the
+    // same long posting lists each time.
+    pqxx::nontransaction(*conn_).exec("SET maintenance_work_mem = '512MB'");
+  }
   pqxx::work txn(*conn_);
   if (!txn.exec_params1("SELECT pg_try_advisory_xact_lock($1)", kCleanerLock)[0].as<bool>()) {
     return;

@@ -8,6 +8,30 @@ namespace broadsheet {
 Indexer::Indexer(ArticleStore* store, RecordSink* dead_letters, std::string dlq_topic)
     : store_(store), dead_letters_(dead_letters), dlq_topic_(std::move(dlq_topic)) {}
 
+namespace {
+
+// The first text field of `a` holding a NUL byte, or null.
+const char* FieldWithNul(const v1::Article& a) {
+  auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
+  if (has_nul(a.id())) return "id";
+  if (has_nul(a.title())) return "title";
+  if (has_nul(a.standfirst())) return "standfirst";
+  for (const std::string& p : a.paragraphs()) {
+    if (has_nul(p)) return "paragraphs";
+  }
+  if (has_nul(a.author().name()) || has_nul(a.author().bio())) return "author";
+  if (has_nul(a.image().caption()) || has_nul(a.image().credit())) return "image";
+  if (has_nul(a.site().name()) || has_nul(a.site().tagline())) return "site";
+  if (has_nul(a.url())) return "url";
+  if (has_nul(a.language())) return "language";
+  for (const v1::SourcePage& s : a.sources()) {
+    if (has_nul(s.page_id()) || has_nul(s.url()) || has_nul(s.site())) return "sources";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::optional<std::string> DecodeArticle(const InRecord& record, v1::Article* article,
                                          std::string* message) {
   if (!article->ParseFromString(record.value)) {
@@ -20,6 +44,12 @@ std::optional<std::string> DecodeArticle(const InRecord& record, v1::Article* ar
   }
   if (article->title().empty() && article->paragraphs_size() == 0) {
     *message = "article has neither title nor paragraphs";
+    return "SCHEMA_VIOLATION";
+  }
+  if (const char* field = FieldWithNul(*article)) {
+    // PostgreSQL text cannot hold a NUL: such a record would fail its batch
+    // on every retry.
+    *message = absl::StrCat(field, " contains a NUL byte");
     return "SCHEMA_VIOLATION";
   }
   if (!record.key.empty() && record.key != article->id()) {

@@ -99,5 +99,23 @@ TEST(DecodeArticleTest, FlagsSchemaViolations) {
   EXPECT_FALSE(DecodeArticle(ArticleRecord("aaaa", 1), &article, &message).has_value());
 }
 
+TEST(DecodeArticleTest, NulInTextIsASchemaViolation) {
+  // Valid protobuf and UTF-8, but PostgreSQL text cannot store it.
+  v1::Article a;
+  a.set_id("cccc");
+  a.set_title("fine");
+  a.add_paragraphs(std::string("bad\0byte", 8));
+  InRecord record{"broadsheet.articles", 0, 7, "cccc", a.SerializeAsString(), {}};
+  std::string message;
+  v1::Article article;
+  EXPECT_EQ(DecodeArticle(record, &article, &message).value_or(""), "SCHEMA_VIOLATION");
+  EXPECT_EQ(message, "paragraphs contains a NUL byte");
+  a.mutable_paragraphs(0)->assign("fine too");
+  a.add_sources()->set_url(std::string("u\0", 2));
+  record.value = a.SerializeAsString();
+  EXPECT_EQ(DecodeArticle(record, &article, &message).value_or(""), "SCHEMA_VIOLATION");
+  EXPECT_EQ(message, "sources contains a NUL byte");
+}
+
 }  // namespace
 }  // namespace broadsheet

@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
   // Merges the full-text index's pending list off the write path
   // (BROADSHEET_INDEXER_GIN_MERGE_MS=0 turns it off).
   const auto merge_interval =
-      std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_GIN_MERGE_MS", 1000));
+      std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_GIN_MERGE_MS", 500));
   std::unique_ptr<GinCleaner> gin_cleaner;
   if (merge_interval.count() > 0) {
     gin_cleaner =

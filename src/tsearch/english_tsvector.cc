@@ -131,6 +131,12 @@ EnglishTsVector::Entry* EnglishTsVector::Lexeme(const std::string& lowered) {
 }
 
 std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
+  std::optional<TsVector> vector = Lex(text);
+  if (!vector) return std::nullopt;
+  return vector->ToText();
+}
+
+std::optional<TsVector> EnglishTsVector::Lex(std::string_view text) {
   if (stemmer_ == nullptr) return std::nullopt;
   // Entries are referenced by pointer only within one call, so the caches
   // are trimmed here, between texts.
@@ -251,26 +257,25 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
     // Bytewise order: the big-endian prefixes decide unless they tie.
     return x.prefix != y.prefix ? x.prefix < y.prefix : x.text < y.text;
   });
-  std::string out;
-  out.reserve(slots_.size() * 12 + occurrences_.size() * 5);
+  TsVector out;
   for (uint32_t k : order) {
-    if (!out.empty()) out.push_back(' ');
-    out.push_back('\'');
-    out += slots_[k].entry->text;
-    out += "':";
-    for (uint32_t p = start[k]; p < start[k + 1]; ++p) {
-      if (p > start[k]) out.push_back(',');
-      char digits[8];
-      char* d = digits + sizeof digits;
-      unsigned v = positions[p];
-      do {
-        *--d = static_cast<char>('0' + v % 10);
-        v /= 10;
-      } while (v != 0);
-      out.append(d, static_cast<size_t>(digits + sizeof digits - d));
-    }
+    out.Add(slots_[k].entry->text,
+            std::span<const uint16_t>(positions.data() + start[k], start[k + 1] - start[k]));
   }
   return out;
+}
+
+std::optional<TsVector> LexWeightedArticle(EnglishTsVector& lexer, std::string_view title,
+                                           std::string_view standfirst, std::string_view body) {
+  std::optional<TsVector> t = lexer.Lex(title);
+  if (!t) return std::nullopt;
+  std::optional<TsVector> s = lexer.Lex(standfirst);
+  if (!s) return std::nullopt;
+  std::optional<TsVector> b = lexer.Lex(body);
+  if (!b) return std::nullopt;
+  t->SetWeight(TsVector::Weight::kA);
+  s->SetWeight(TsVector::Weight::kB);
+  return TsVector::Concat(TsVector::Concat(*t, *s), *b);  // the body's weight is D already
 }
 
 }  // namespace broadsheet

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "tsearch/tsvector.h"
 
 struct sb_stemmer;
 
@@ -53,6 +54,8 @@ class EnglishTsVector {
 
   // The tsvector text of `text`, or nullopt when PostgreSQL must compute it.
   std::optional<std::string> Compute(std::string_view text);
+  // The same, as a vector (weight D), for setweight/|| and the binary form.
+  std::optional<TsVector> Lex(std::string_view text);
 
  private:
   // One distinct lexeme, interned; `doc`/`slot` say where it sits in the
@@ -87,6 +90,14 @@ class EnglishTsVector {
   std::vector<std::pair<uint32_t, uint16_t>> occurrences_;   // (slot, position)
   std::string lower_;  // scratch buffer
 };
+
+// An article's vector as the indexer stores it:
+//   setweight(to_tsvector('english', title), 'A') ||
+//   setweight(to_tsvector('english', standfirst), 'B') ||
+//   setweight(to_tsvector('english', body), 'D')
+// or nullopt when any part must be left to PostgreSQL.
+std::optional<TsVector> LexWeightedArticle(EnglishTsVector& lexer, std::string_view title,
+                                           std::string_view standfirst, std::string_view body);
 
 }  // namespace broadsheet
 
