@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -119,14 +121,24 @@ constexpr char kSpellSql[] =
     "WHERE numnode(plainto_tsquery('english', w.word)) > 0 AND NOT EXISTS "
     "(SELECT 1 FROM articles a WHERE a.tsv @@ plainto_tsquery('english', w.word))";
 
-// Near-duplicates of the articles in $1: SimHash within 3 bits, found
-// through the four 16-bit bands (two such fingerprints share one).
-constexpr char kNearDuplicatesSql[] =
-    "SELECT x.id, a.id, bit_count((x.fingerprint # a.fingerprint)::bit(64))::int AS dist "
-    "FROM articles x JOIN articles a ON (a.fp_band0 = x.fp_band0 OR a.fp_band1 = x.fp_band1 "
-    "OR a.fp_band2 = x.fp_band2 OR a.fp_band3 = x.fp_band3) "
-    "WHERE x.id = ANY($1::text[]) AND x.fingerprint <> 0 AND a.id <> x.id "
-    "AND bit_count((x.fingerprint # a.fingerprint)::bit(64)) <= 3 ORDER BY x.id, dist, a.id";
+// Articles $1 with their body, every source page (four parallel arrays,
+// oldest fetch first) and their near-duplicates (SimHash within 3 bits,
+// found through the four 16-bit bands, two such fingerprints share one;
+// nearest first): one statement, so one round trip and one snapshot.
+std::string GetArticlesSql() {
+  constexpr char kSourceOrder[] = " ORDER BY sp.fetched_at NULLS LAST, sp.page_id)";
+  return absl::StrCat(
+      "SELECT ", kArticleColumns, ", a.body, s.page_ids, s.urls, s.sites, s.fetched, "
+      "(SELECT array_agg(d.id ORDER BY bit_count((a.fingerprint # d.fingerprint)::bit(64)), d.id) "
+      "FROM articles d WHERE a.fingerprint <> 0 AND d.id <> a.id AND (d.fp_band0 = a.fp_band0 "
+      "OR d.fp_band1 = a.fp_band1 OR d.fp_band2 = a.fp_band2 OR d.fp_band3 = a.fp_band3) "
+      "AND bit_count((a.fingerprint # d.fingerprint)::bit(64)) <= 3) "
+      "FROM articles a LEFT JOIN LATERAL (SELECT array_agg(sp.page_id", kSourceOrder,
+      " AS page_ids, array_agg(sp.url", kSourceOrder, " AS urls, array_agg(sp.site", kSourceOrder,
+      " AS sites, array_agg(extract(epoch from sp.fetched_at)::float8", kSourceOrder,
+      " AS fetched FROM source_pages sp WHERE sp.article_id = a.id) s ON true "
+      "WHERE a.id = ANY($1::text[])");
+}
 
 std::string SimilarDuplicatesSql() {
   return absl::StrCat(
@@ -175,25 +187,30 @@ std::string IndexedAfterSql() {
       " AND f.seq > $11::bigint ORDER BY f.seq LIMIT $2");
 }
 
-void PrepareStatements(pqxx::connection& conn) {
+void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
   // Plan each execution for its parameters: the filters' disabled
   // conditions then fold away, and GIN or btree is chosen per query.
-  conn.set_variable("plan_cache_mode", "force_custom_plan");
+  // Lookups by id have one good plan, made once (left to the default, the
+  // server kept planning them: a generic plan's row estimate for
+  // `id = ANY($1)` looks costlier than the custom one's).
+  conn.set_variable("plan_cache_mode", custom_plans ? "force_custom_plan" : "force_generic_plan");
   // JIT compiles expressions when a plan's estimated cost is high (common for
   // searches of frequent words), costing 100-300 ms per statement: far more
   // than these millisecond queries save from it.
   conn.set_variable("jit", "off");
+  // The planner prices a sequential scan that tests `tsv @@ q` row by row
+  // far too low (it ignores detoasting every tsvector): with a LIMIT it
+  // picks one for common words and runs 10-20x slower than the GIN bitmap
+  // scan (README, query performance). Every statement here has an index
+  // path, so the whole session prefers it.
+  conn.set_variable("enable_seqscan", "off");
+  // Known from the start, so ApplyStatementTimeout() never asks the server.
+  conn.set_variable("statement_timeout", "0");
   conn.prepare("search_relevance", SearchRelevanceSql());
   conn.prepare("search_newest", SearchNewestSql());
   conn.prepare("search_sample", SearchSampleSql());
   conn.prepare("search_spell", kSpellSql);
-  conn.prepare("get_articles", absl::StrCat("SELECT ", kArticleColumns,
-                                            ", a.body FROM articles a WHERE a.id = ANY($1::text[])"));
-  conn.prepare("get_sources",
-               "SELECT article_id, page_id, url, site, extract(epoch from fetched_at)::float8 "
-               "FROM source_pages WHERE article_id = ANY($1::text[]) "
-               "ORDER BY article_id, fetched_at NULLS LAST, page_id");
-  conn.prepare("get_near_duplicates", kNearDuplicatesSql);
+  conn.prepare("get_articles", GetArticlesSql());
   conn.prepare("similar_duplicates", SimilarDuplicatesSql());
   conn.prepare("similar_terms", SimilarTermsSql());
   conn.prepare("article_exists", "SELECT 1 FROM articles WHERE id = $1");
@@ -223,18 +240,37 @@ std::string PgArray(const std::vector<std::string>& values) {
 // Runs the filter-shaped statement `name` with $1..$10 from `q` and `limit`,
 // then `extra` as $11...
 template <typename... Extra>
-pqxx::result ExecFiltered(pqxx::work& txn, const char* name, const ArticleQuery& q, int limit,
+pqxx::result ExecFiltered(pqxx::transaction_base& txn, const char* name, const ArticleQuery& q, int limit,
                           Extra&&... extra) {
   return txn.exec_prepared(name, q.text, limit, PgArray(q.authors), PgArray(q.sites),
                            q.published_from, q.published_to, q.fetched_from, q.fetched_to,
                            q.language, q.include_duplicates, std::forward<Extra>(extra)...);
 }
 
+google::protobuf::Timestamp SecondsToTimestamp(double secs) {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(static_cast<int64_t>(secs * 1e9));
+}
+
 void SetTime(const pqxx::field& f, google::protobuf::Timestamp* ts) {
   if (f.is_null()) return;
-  double secs = f.as<double>();
-  *ts = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
-      static_cast<int64_t>(secs * 1e9));
+  *ts = SecondsToTimestamp(f.as<double>());
+}
+
+// The elements of a one-dimensional array column (nullopt for NULL); none
+// for a NULL array.
+std::vector<std::optional<std::string>> ArrayElements(const pqxx::field& f) {
+  std::vector<std::optional<std::string>> out;
+  if (f.is_null()) return out;
+  pqxx::array_parser parser = f.as_array();
+  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done;
+       std::tie(kind, value) = parser.get_next()) {
+    if (kind == pqxx::array_parser::string_value) {
+      out.emplace_back(std::move(value));
+    } else if (kind == pqxx::array_parser::null_value) {
+      out.emplace_back(std::nullopt);
+    }
+  }
+  return out;
 }
 
 // Fills `a` from kArticleColumns starting at column `at`.
@@ -266,10 +302,12 @@ void FillArticle(const pqxx::row& row, v1::Article* a, int at = 0) {
   SetTime(col(15), a->mutable_indexed_at());
 }
 
-void SetStatementTimeout(pqxx::work& txn, std::chrono::milliseconds timeout) {
-  if (timeout.count() > 0) {
-    txn.exec("SET LOCAL statement_timeout = " + std::to_string(timeout.count()));
-  }
+// The deadline as the session's statement timeout (0: none), set only when
+// it changes: a SET is a round trip. libpqxx remembers what it set, so
+// reading it back costs nothing. Call outside a transaction.
+void ApplyStatementTimeout(pqxx::connection& conn, std::chrono::milliseconds timeout) {
+  std::string wanted = std::to_string(timeout.count() > 0 ? RoundedStatementTimeoutMs(timeout.count()) : 0);
+  if (conn.get_variable("statement_timeout") != wanted) conn.set_variable("statement_timeout", wanted);
 }
 
 absl::Status DatabaseError(const std::exception& e) {
@@ -284,25 +322,43 @@ absl::Status DatabaseError(const std::exception& e) {
   return absl::InternalError(absl::StrCat("database: ", e.what()));
 }
 
-// Runs `fn(txn)` in a transaction on a pooled connection, with the
-// statement timeout set; maps exceptions to absl::Status.
+// How a read sees the database: one statement is its own snapshot; several
+// statements share one in a REPEATABLE READ transaction, so that a search's
+// hits, total and facets agree even while the indexer commits in between
+// (read-only REPEATABLE READ never fails to serialise).
+enum class Snapshot { kOneStatement, kShared, kReadWrite };
+
+// Runs `fn(txn)` on a pooled connection with the statement timeout set;
+// maps exceptions to absl::Status.
 template <typename T, typename Fn>
-absl::StatusOr<T> RunInTransaction(PgPool& pool, std::chrono::milliseconds timeout, Fn fn,
-                                   bool read_write = false) {
+absl::StatusOr<T> RunQuery(PgPool& pool, std::chrono::milliseconds timeout, Snapshot snapshot,
+                           Fn fn) {
   auto lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
   try {
-    pqxx::work txn(**lease);
-    // Reads take one snapshot for all their statements, so a search's hits,
-    // total and facets (or an article and its sources) agree even while the
-    // indexer commits in between. Read-only REPEATABLE READ never fails to
-    // serialise.
-    txn.exec(read_write ? "SET TRANSACTION READ WRITE"
-                        : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    SetStatementTimeout(txn, timeout);
-    absl::StatusOr<T> result = fn(txn);
-    if (result.ok()) txn.commit();
-    return result;
+    pqxx::connection& conn = **lease;
+    ApplyStatementTimeout(conn, timeout);
+    switch (snapshot) {
+      case Snapshot::kOneStatement: {
+        pqxx::nontransaction txn(conn);
+        return fn(static_cast<pqxx::transaction_base&>(txn));
+      }
+      case Snapshot::kShared: {
+        // BEGIN and SET TRANSACTION go in one round trip.
+        pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> txn(conn);
+        absl::StatusOr<T> result = fn(static_cast<pqxx::transaction_base&>(txn));
+        if (result.ok()) txn.commit();
+        return result;
+      }
+      case Snapshot::kReadWrite: {
+        pqxx::work txn(conn);
+        txn.exec("SET TRANSACTION READ WRITE");
+        absl::StatusOr<T> result = fn(static_cast<pqxx::transaction_base&>(txn));
+        if (result.ok()) txn.commit();
+        return result;
+      }
+    }
+    return absl::InternalError("unknown snapshot kind");
   } catch (const std::exception& e) {
     absl::Status status = DatabaseError(e);
     if (status.code() == absl::StatusCode::kUnavailable) lease->Discard();
@@ -327,6 +383,12 @@ void AddFacets(const pqxx::result& rows, double scale, v1::SearchFacets* facets)
 
 }  // namespace
 
+int64_t RoundedStatementTimeoutMs(int64_t ms) {
+  int64_t scale = 1;
+  while (ms > 99 * scale) scale *= 10;
+  return (ms + scale - 1) / scale * scale;
+}
+
 std::string ArticleQuery::Binding() const {
   return absl::StrJoin({text, absl::StrJoin(authors, "\x1e"), absl::StrJoin(sites, "\x1e"),
                         published_from, published_to, fetched_from, fetched_to, language,
@@ -335,18 +397,17 @@ std::string ArticleQuery::Binding() const {
 }
 
 ArticleReader::ArticleReader(std::string database_url, int pool_size)
-    : pool_(std::move(database_url), pool_size, PrepareStatements) {}
+    : search_pool_(database_url, pool_size,
+                   [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/true); }),
+      lookup_pool_(std::move(database_url), pool_size,
+                   [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/false); }) {}
 
 absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
                                                  const SearchOptions& options,
                                                  std::chrono::milliseconds timeout) {
-  return RunInTransaction<SearchPage>(pool_, timeout, [&](pqxx::work& txn)
-                                                          -> absl::StatusOr<SearchPage> {
-    // The planner prices a sequential scan that tests `tsv @@ q` row by row
-    // far too low (it ignores detoasting every tsvector): with a LIMIT it
-    // picks one for common words and runs 10-20x slower than the GIN bitmap
-    // scan (README, query performance). Every search statement has an index path.
-    txn.exec("SET LOCAL enable_seqscan = off");
+  // Hits, total and facets from one snapshot.
+  return RunQuery<SearchPage>(search_pool_, timeout, Snapshot::kShared, [&](pqxx::transaction_base& txn)
+                                                                     -> absl::StatusOr<SearchPage> {
     bool relevance = options.order == SearchOrder::kRelevance;
     // One extra row tells whether another page follows.
     pqxx::result rows = ExecFiltered(
@@ -403,16 +464,32 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
 absl::StatusOr<std::vector<v1::Article>> ArticleReader::BatchGet(
     const std::vector<std::string>& ids, std::chrono::milliseconds timeout) {
   using Articles = std::vector<v1::Article>;
-  return RunInTransaction<Articles>(pool_, timeout, [&](pqxx::work& txn)
-                                                        -> absl::StatusOr<Articles> {
-    std::string id_array = PgArray(ids);
+  return RunQuery<Articles>(lookup_pool_, timeout, Snapshot::kOneStatement,
+                            [&](pqxx::transaction_base& txn) -> absl::StatusOr<Articles> {
     std::map<std::string, v1::Article> found;
-    for (const pqxx::row& row : txn.exec_prepared("get_articles", id_array)) {
+    for (const pqxx::row& row : txn.exec_prepared("get_articles", PgArray(ids))) {
       v1::Article& article = found[row[0].c_str()];
       FillArticle(row, &article);
-      for (absl::string_view p :
-           absl::StrSplit(row[kArticleColumnCount].c_str(), '\n', absl::SkipEmpty())) {
+      int at = kArticleColumnCount;
+      for (absl::string_view p : absl::StrSplit(row[at].c_str(), '\n', absl::SkipEmpty())) {
         article.add_paragraphs(std::string(p));
+      }
+      std::vector<std::optional<std::string>> page_ids = ArrayElements(row[at + 1]);
+      std::vector<std::optional<std::string>> urls = ArrayElements(row[at + 2]);
+      std::vector<std::optional<std::string>> sites = ArrayElements(row[at + 3]);
+      std::vector<std::optional<std::string>> fetched = ArrayElements(row[at + 4]);
+      for (size_t i = 0; i < page_ids.size(); ++i) {
+        v1::SourcePage* source = article.add_sources();
+        source->set_page_id(page_ids[i].value_or(""));
+        if (i < urls.size()) source->set_url(urls[i].value_or(""));
+        if (i < sites.size()) source->set_site(sites[i].value_or(""));
+        if (i < fetched.size() && fetched[i]) {
+          *source->mutable_fetched_at() = SecondsToTimestamp(std::stod(*fetched[i]));
+        }
+        article.add_source_page_ids(source->page_id());
+      }
+      for (const std::optional<std::string>& id : ArrayElements(row[at + 5])) {
+        if (id) article.add_near_duplicate_ids(*id);
       }
     }
     std::vector<std::string> missing;
@@ -421,19 +498,6 @@ absl::StatusOr<std::vector<v1::Article>> ArticleReader::BatchGet(
     }
     if (!missing.empty()) {
       return absl::NotFoundError(absl::StrCat("no article with id ", absl::StrJoin(missing, ", ")));
-    }
-    for (const pqxx::row& row : txn.exec_prepared("get_sources", id_array)) {
-      v1::Article& article = found[row[0].c_str()];
-      v1::SourcePage* source = article.add_sources();
-      source->set_page_id(row[1].c_str());
-      source->set_url(row[2].c_str());
-      source->set_site(row[3].c_str());
-      SetTime(row[4], source->mutable_fetched_at());
-      if (row[4].is_null()) source->clear_fetched_at();
-      article.add_source_page_ids(row[1].c_str());
-    }
-    for (const pqxx::row& row : txn.exec_prepared("get_near_duplicates", id_array)) {
-      found[row[0].c_str()].add_near_duplicate_ids(row[1].c_str());
     }
     Articles out;
     out.reserve(ids.size());
@@ -465,8 +529,8 @@ v1::AuthorProfile AuthorFromRow(const pqxx::row& row) {
 absl::StatusOr<AuthorPage> ArticleReader::ListAuthors(int page_size,
                                                       const std::optional<PageCursor>& after,
                                                       std::chrono::milliseconds timeout) {
-  return RunInTransaction<AuthorPage>(pool_, timeout, [&](pqxx::work& txn)
-                                                          -> absl::StatusOr<AuthorPage> {
+  return RunQuery<AuthorPage>(search_pool_, timeout, Snapshot::kOneStatement,
+                              [&](pqxx::transaction_base& txn) -> absl::StatusOr<AuthorPage> {
     pqxx::result rows = txn.exec_prepared("list_authors", after ? after->key : std::string(),
                                           page_size + 1);
     AuthorPage page;
@@ -483,8 +547,9 @@ absl::StatusOr<AuthorPage> ArticleReader::ListAuthors(int page_size,
 
 absl::StatusOr<v1::AuthorProfile> ArticleReader::GetAuthor(const std::string& name,
                                                            std::chrono::milliseconds timeout) {
-  return RunInTransaction<v1::AuthorProfile>(
-      pool_, timeout, [&](pqxx::work& txn) -> absl::StatusOr<v1::AuthorProfile> {
+  return RunQuery<v1::AuthorProfile>(
+      search_pool_, timeout, Snapshot::kOneStatement,
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::AuthorProfile> {
         pqxx::result rows = txn.exec_prepared("get_author", name, 1);
         if (rows.empty()) return absl::NotFoundError(absl::StrCat("no author named ", name));
         return AuthorFromRow(rows[0]);
@@ -494,8 +559,8 @@ absl::StatusOr<v1::AuthorProfile> ArticleReader::GetAuthor(const std::string& na
 absl::StatusOr<std::vector<v1::SimilarArticle>> ArticleReader::FindSimilar(
     const std::string& id, int limit, std::chrono::milliseconds timeout) {
   using Similar = std::vector<v1::SimilarArticle>;
-  return RunInTransaction<Similar>(pool_, timeout, [&](pqxx::work& txn)
-                                                       -> absl::StatusOr<Similar> {
+  return RunQuery<Similar>(search_pool_, timeout, Snapshot::kShared,
+                           [&](pqxx::transaction_base& txn) -> absl::StatusOr<Similar> {
     if (txn.exec_prepared("article_exists", id).empty()) {
       return absl::NotFoundError(absl::StrCat("no article with id ", id));
     }
@@ -528,8 +593,8 @@ absl::StatusOr<std::vector<v1::SimilarArticle>> ArticleReader::FindSimilar(
 }
 
 absl::StatusOr<PageCursor> ArticleReader::LatestCursor(std::chrono::milliseconds timeout) {
-  return RunInTransaction<PageCursor>(pool_, timeout, [&](pqxx::work& txn)
-                                                          -> absl::StatusOr<PageCursor> {
+  return RunQuery<PageCursor>(lookup_pool_, timeout, Snapshot::kOneStatement,
+                              [&](pqxx::transaction_base& txn) -> absl::StatusOr<PageCursor> {
     return PageCursor{txn.exec_prepared1("latest_cursor")[0].c_str(), ""};
   });
 }
@@ -538,8 +603,8 @@ absl::StatusOr<std::vector<IndexedArticle>> ArticleReader::IndexedAfter(
     const ArticleQuery& query, const PageCursor& after, int limit,
     std::chrono::milliseconds timeout) {
   using Indexed = std::vector<IndexedArticle>;
-  return RunInTransaction<Indexed>(pool_, timeout, [&](pqxx::work& txn)
-                                                       -> absl::StatusOr<Indexed> {
+  return RunQuery<Indexed>(search_pool_, timeout, Snapshot::kOneStatement,
+                           [&](pqxx::transaction_base& txn) -> absl::StatusOr<Indexed> {
     Indexed out;
     for (const pqxx::row& row : ExecFiltered(txn, "indexed_after", query, limit, after.key)) {
       IndexedArticle item;
@@ -552,12 +617,10 @@ absl::StatusOr<std::vector<IndexedArticle>> ArticleReader::IndexedAfter(
 }
 
 absl::StatusOr<int> ArticleReader::RefreshVocabulary(int batch) {
-  return RunInTransaction<int>(
-      pool_, std::chrono::seconds(60),
-      [&](pqxx::work& txn) -> absl::StatusOr<int> {
-        return txn.exec_prepared1("refresh_vocabulary", batch)[0].as<int>();
-      },
-      /*read_write=*/true);
+  return RunQuery<int>(lookup_pool_, std::chrono::seconds(60), Snapshot::kReadWrite,
+                       [&](pqxx::transaction_base& txn) -> absl::StatusOr<int> {
+                         return txn.exec_prepared1("refresh_vocabulary", batch)[0].as<int>();
+                       });
 }
 
 }  // namespace broadsheet

@@ -30,6 +30,12 @@ inline constexpr int kSearchSampleCap = 2000;
 
 // What a search, list or watch selects: web-search text plus filters, all
 // validated. Times are RFC 3339 strings ("" = unbounded).
+// A deadline's remaining milliseconds as the session's statement timeout:
+// rounded up to two significant digits (4,987 -> 5,000), so consecutive
+// calls with the same deadline need no new SET (a round trip), at the price
+// of a statement outliving its deadline by at most 10%.
+int64_t RoundedStatementTimeoutMs(int64_t ms);
+
 struct ArticleQuery {
   std::string text;                  // for websearch_to_tsquery; "" = every article
   std::vector<std::string> authors;  // lower-cased; empty = any
@@ -76,6 +82,11 @@ struct IndexedArticle {
   PageCursor cursor;  // key: its position in article_feed (commit order)
 };
 
+// Reads go through two connection pools of `pool_size` each: searches and
+// other filter-shaped statements are planned for each execution's
+// parameters (GIN or btree, disabled filters folded away), while lookups by
+// id reuse a generic plan (planning was two thirds of a GetArticle's time in
+// the database). Thread-safe.
 class ArticleReader {
  public:
   ArticleReader(std::string database_url, int pool_size);
@@ -118,7 +129,8 @@ class ArticleReader {
   absl::StatusOr<int> RefreshVocabulary(int batch);
 
  private:
-  PgPool pool_;
+  PgPool search_pool_;
+  PgPool lookup_pool_;
 };
 
 }  // namespace broadsheet

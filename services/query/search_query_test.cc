@@ -1,4 +1,5 @@
 #include "query/search_query.h"
+#include "query/article_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -59,6 +60,23 @@ TEST(SearchQueryTest, ReplaceWordsKeepsSyntax) {
   EXPECT_EQ(ReplaceWords("\"Rivr pollution\" OR -flod", {"rivr", "flod"}, {"river", "flood"}),
             "\"river pollution\" OR -flood");
   EXPECT_EQ(ReplaceWords("rivers rivr", {"rivr"}, {"river"}), "rivers river");
+}
+
+TEST(StatementTimeoutTest, RoundsUpToTwoSignificantDigits) {
+  EXPECT_EQ(RoundedStatementTimeoutMs(1), 1);
+  EXPECT_EQ(RoundedStatementTimeoutMs(99), 99);
+  EXPECT_EQ(RoundedStatementTimeoutMs(100), 100);
+  EXPECT_EQ(RoundedStatementTimeoutMs(101), 110);
+  EXPECT_EQ(RoundedStatementTimeoutMs(4987), 5000);
+  EXPECT_EQ(RoundedStatementTimeoutMs(4999), 5000);
+  EXPECT_EQ(RoundedStatementTimeoutMs(5000), 5000);
+  EXPECT_EQ(RoundedStatementTimeoutMs(29'950), 30'000);
+  // Never shorter than asked, at most 10% longer.
+  for (int64_t ms = 1; ms < 200'000; ms += 7) {
+    int64_t r = RoundedStatementTimeoutMs(ms);
+    ASSERT_GE(r, ms);
+    ASSERT_LE(r * 10, ms * 11 + 9) << ms;
+  }
 }
 
 }  // namespace
