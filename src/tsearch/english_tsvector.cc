@@ -130,6 +130,21 @@ EnglishTsVector::Entry* EnglishTsVector::Lexeme(const std::string& lowered) {
   return cache_.emplace(lowered, lexeme).first->second;
 }
 
+std::string EnglishTsVector::WordLexeme(std::string_view word) {
+  if (stemmer_ == nullptr) return std::string();
+  if (cache_.size() + entries_.size() >= kMaxCacheEntries) {
+    cache_.clear();
+    interned_.clear();
+    entries_.clear();
+  }
+  lower_.assign(word);
+  for (char& c : lower_) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  const Entry* lexeme = Lexeme(lower_);
+  return lexeme != nullptr ? lexeme->text : std::string();
+}
+
 std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
   std::optional<TsVector> vector = Lex(text);
   if (!vector) return std::nullopt;

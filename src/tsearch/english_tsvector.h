@@ -57,6 +57,11 @@ class EnglishTsVector {
   // The same, as a vector (weight D), for setweight/|| and the binary form.
   std::optional<TsVector> Lex(std::string_view text);
 
+  // The lexeme of one word of ASCII letters (any case): lowercased and
+  // stemmed, or "" for a stopword. For highlighting, where only whether a
+  // word matches a query lexeme matters.
+  std::string WordLexeme(std::string_view word);
+
  private:
   // One distinct lexeme, interned; `doc`/`slot` say where it sits in the
   // text being lexed (Compute() numbers its calls), so occurrences are

@@ -1,0 +1,166 @@
+#include "query/snippet.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "query/article_reader.h"
+
+namespace broadsheet {
+namespace {
+
+constexpr int kMaxWords = 30;      // per passage, as ts_headline's MaxWords
+constexpr int kMaxPassages = 2;
+constexpr int kWordsBeforeMatch = 6;  // context kept ahead of a passage's first match
+constexpr char kPassageSeparator[] = " \xe2\x80\xa6 ";  // " … "
+
+struct Word {
+  size_t begin, end;  // byte range in the text
+  bool match;
+};
+
+bool IsWordByte(unsigned char c) { return absl::ascii_isalnum(c) || c >= 0x80; }
+
+std::vector<Word> Words(std::string_view text, const std::vector<std::string>& lexemes,
+                        EnglishTsVector& lexer) {
+  std::vector<Word> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!IsWordByte(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool ascii_letters = true;
+    while (j < text.size() && IsWordByte(static_cast<unsigned char>(text[j]))) {
+      ascii_letters = ascii_letters && absl::ascii_isalpha(static_cast<unsigned char>(text[j]));
+      ++j;
+    }
+    std::string_view token = text.substr(i, j - i);
+    // Numbers and other words keep their text (lowercased), as the simple
+    // dictionary does; ASCII words are stemmed.
+    std::string lexeme;
+    if (ascii_letters) {
+      lexeme = lexer.WordLexeme(token);
+    } else {
+      lexeme.assign(token);
+      absl::AsciiStrToLower(&lexeme);
+    }
+    bool match = !lexeme.empty() && std::find(lexemes.begin(), lexemes.end(), lexeme) != lexemes.end();
+    words.push_back({i, j, match});
+    i = j;
+  }
+  return words;
+}
+
+// The text of words [first, last], newlines as spaces, matches marked.
+void AppendPassage(std::string_view text, const std::vector<Word>& words, size_t first,
+                   size_t last, std::string* out) {
+  size_t at = words[first].begin;
+  for (size_t w = first; w <= last; ++w) {
+    out->append(text.substr(at, words[w].begin - at));
+    if (words[w].match) out->append(kHighlightStart);
+    out->append(text.substr(words[w].begin, words[w].end - words[w].begin));
+    if (words[w].match) out->append(kHighlightStop);
+    at = words[w].end;
+  }
+  // Keep a sentence's closing punctuation.
+  if (at < text.size() && (text[at] == '.' || text[at] == '?' || text[at] == '!')) {
+    out->push_back(text[at]);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> PositiveQueryLexemes(std::string_view tsquery_text) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < tsquery_text.size()) {
+    if (tsquery_text[i] != '\'') {
+      ++i;
+      continue;
+    }
+    bool negated = false;
+    for (size_t k = i; k > 0;) {
+      char c = tsquery_text[--k];
+      if (c == ' ' || c == '(') continue;
+      negated = c == '!';
+      break;
+    }
+    std::string lexeme;
+    size_t j = i + 1;
+    while (j < tsquery_text.size()) {
+      if (tsquery_text[j] == '\'') {
+        if (j + 1 < tsquery_text.size() && tsquery_text[j + 1] == '\'') {  // '' is a quote
+          lexeme.push_back('\'');
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      if (tsquery_text[j] == '\\' && j + 1 < tsquery_text.size()) ++j;
+      lexeme.push_back(tsquery_text[j++]);
+    }
+    i = j + 1;
+    // A prefix match ('flood':*) or a weight restriction follows the quote.
+    if (!negated && !lexeme.empty() &&
+        std::find(out.begin(), out.end(), lexeme) == out.end()) {
+      out.push_back(std::move(lexeme));
+    }
+  }
+  return out;
+}
+
+std::string BuildSnippet(std::string_view text, const std::vector<std::string>& lexemes,
+                         EnglishTsVector& lexer) {
+  std::vector<Word> words = Words(text, lexemes, lexer);
+  std::string out;
+  if (words.empty()) return out;
+  const int n = static_cast<int>(words.size());
+  // Prefix sums of matches: a window's score in O(1).
+  std::vector<int> matches_before(n + 1, 0);
+  for (int w = 0; w < n; ++w) matches_before[w + 1] = matches_before[w] + words[w].match;
+  std::vector<std::pair<int, int>> passages;  // [first, last] word indices
+  if (matches_before[n] == 0) {
+    passages.emplace_back(0, std::min(n, kMaxWords) - 1);
+  } else {
+    std::vector<bool> used(n, false);
+    for (int p = 0; p < kMaxPassages; ++p) {
+      // The window starting a little before a match that holds the most
+      // matches; windows may not overlap an earlier passage.
+      int best_first = -1;
+      int best_score = 0;
+      for (int w = 0; w < n; ++w) {
+        if (!words[w].match || used[w]) continue;
+        int first = std::max(0, w - kWordsBeforeMatch);
+        while (used[first]) ++first;
+        int last = std::min(n - 1, first + kMaxWords - 1);
+        for (int k = first; k <= last; ++k) {
+          if (used[k]) {
+            last = k - 1;
+            break;
+          }
+        }
+        int score = matches_before[last + 1] - matches_before[first];
+        if (score > best_score) {
+          best_score = score;
+          best_first = first;
+        }
+      }
+      if (best_first < 0) break;
+      int last = best_first;
+      while (last + 1 < n && last + 1 - best_first < kMaxWords && !used[last + 1]) ++last;
+      for (int k = best_first; k <= last; ++k) used[k] = true;
+      passages.emplace_back(best_first, last);
+    }
+    std::sort(passages.begin(), passages.end());
+  }
+  for (size_t p = 0; p < passages.size(); ++p) {
+    if (p > 0) out.append(kPassageSeparator);
+    AppendPassage(text, words, static_cast<size_t>(passages[p].first),
+                  static_cast<size_t>(passages[p].second), &out);
+  }
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return out;
+}
+
+}  // namespace broadsheet

@@ -1,0 +1,33 @@
+// Search-hit snippets built in the query service instead of PostgreSQL's
+// ts_headline(), which re-parsed and stemmed every hit's whole text and took
+// a fifth of the database's time per search (README, query performance).
+//
+// BuildSnippet() picks up to two passages of at most 30 words around the
+// densest matches of the query's lexemes, marks each matching word with
+// kHighlightStart/kHighlightStop, and joins the passages with " … ". A word
+// matches when PostgreSQL's english configuration would give it one of the
+// lexemes (so "Flooding" matches a search for "floods"). Without a match it
+// is the text's opening words. Newlines read as spaces.
+//
+// Pure (no I/O). Not thread-safe: the lexer is per thread.
+#ifndef BROADSHEET_SERVICES_QUERY_SNIPPET_H_
+#define BROADSHEET_SERVICES_QUERY_SNIPPET_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tsearch/english_tsvector.h"
+
+namespace broadsheet {
+
+// The lexemes a tsquery's text (`websearch_to_tsquery(...)::text`, e.g.
+// "'flood' & !'farm' | 'river' <-> 'bank'") asks for, negated ones left out.
+std::vector<std::string> PositiveQueryLexemes(std::string_view tsquery_text);
+
+std::string BuildSnippet(std::string_view text, const std::vector<std::string>& lexemes,
+                         EnglishTsVector& lexer);
+
+}  // namespace broadsheet
+
+#endif  // BROADSHEET_SERVICES_QUERY_SNIPPET_H_

@@ -1,0 +1,69 @@
+#include "query/snippet.h"
+
+#include <gtest/gtest.h>
+
+#include "query/article_reader.h"
+
+namespace broadsheet {
+namespace {
+
+class SnippetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    lexer_ = EnglishTsVector::CreateBuiltin();
+    if (!lexer_) GTEST_SKIP() << "built without PostgreSQL's stopword list";
+  }
+  std::string Mark(const std::string& word) {
+    return std::string(kHighlightStart) + word + kHighlightStop;
+  }
+  std::unique_ptr<EnglishTsVector> lexer_;
+};
+
+TEST(PositiveQueryLexemesTest, ReadsTsqueryTextLeavingOutNegations) {
+  EXPECT_EQ(PositiveQueryLexemes("'flood' & !'farm' & ( 'river' <-> 'bank' | 'flood' )"),
+            (std::vector<std::string>{"flood", "river", "bank"}));
+  EXPECT_EQ(PositiveQueryLexemes("'o''brien' & 'x':*"), (std::vector<std::string>{"o'brien", "x"}));
+  EXPECT_TRUE(PositiveQueryLexemes("").empty());
+  EXPECT_TRUE(PositiveQueryLexemes("!'farm'").empty());
+}
+
+TEST_F(SnippetTest, MarksWordsWhoseStemMatches) {
+  std::string s = BuildSnippet("Flooding closed the river road.\nThe floods receded.", {"flood"}, *lexer_);
+  EXPECT_EQ(s, Mark("Flooding") + " closed the river road. The " + Mark("floods") + " receded.");
+}
+
+TEST_F(SnippetTest, WithoutMatchesIsTheOpening) {
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += "word" + std::to_string(i) + " ";
+  std::string s = BuildSnippet(text, {"absent"}, *lexer_);
+  EXPECT_EQ(s.find(kHighlightStart), std::string::npos);
+  EXPECT_EQ(s.rfind("word0 ", 0), 0u);
+  EXPECT_NE(s.find("word29"), std::string::npos);
+  EXPECT_EQ(s.find("word30"), std::string::npos);  // 30 words at most
+  EXPECT_EQ(BuildSnippet("", {"x"}, *lexer_), "");
+}
+
+TEST_F(SnippetTest, PicksTheDensestPassagesInTextOrder) {
+  std::string filler;
+  for (int i = 0; i < 60; ++i) filler += "lorem" + std::to_string(i) + " ";
+  std::string text = "A harbour opens. " + filler + "The harbour tide and the harbour wall. " + filler +
+                     "Tide tables. " + filler;
+  std::string s = BuildSnippet(text, {"harbour", "tide"}, *lexer_);
+  // Two passages joined by an ellipsis: the one with three matches and then
+  // one of the single-match ones, in the order they appear in the text.
+  size_t separator = s.find(" \xe2\x80\xa6 ");
+  ASSERT_NE(separator, std::string::npos) << s;
+  EXPECT_EQ(s.find(" \xe2\x80\xa6 ", separator + 1), std::string::npos);
+  std::string dense = "The " + Mark("harbour") + " " + Mark("tide") + " and the " + Mark("harbour");
+  EXPECT_NE(s.find(dense), std::string::npos) << s;
+  // Stopwords never match, whatever the lexemes say.
+  EXPECT_EQ(BuildSnippet("the end", {""}, *lexer_).find(kHighlightStart), std::string::npos);
+}
+
+TEST_F(SnippetTest, NumbersMatchAsTheyAre) {
+  EXPECT_EQ(BuildSnippet("Built in 1998, rebuilt 2024.", {"2024"}, *lexer_),
+            "Built in 1998, rebuilt " + Mark("2024") + ".");
+}
+
+}  // namespace
+}  // namespace broadsheet
