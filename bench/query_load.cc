@@ -8,7 +8,8 @@
 // Requests: --rpc=search (2-3 word queries drawn from --words, page size 10,
 // facets and snippets on, as the service does by default; --no-facets and
 // --no-snippets switch them off in direct mode) or --rpc=get
-// (GetArticle of ids from --ids).
+// (GetArticle of ids from --ids). --relevance-window=N mirrors the service's
+// BROADSHEET_QUERY_RELEVANCE_WINDOW in direct mode (0: rank every match).
 //   broadsheet-query-load --target=grpc --address=127.0.0.1:50052 --rpc=search
 //       --words=words.txt --concurrency=16 --seconds=20
 #include <grpcpp/grpcpp.h>
@@ -74,6 +75,8 @@ int main(int argc, char** argv) {
   const int concurrency = std::stoi(get("concurrency", "16"));
   const double seconds = std::stod(get("seconds", "20"));
   const size_t common = std::stoul(get("common", "300"));
+  // As the service's BROADSHEET_QUERY_RELEVANCE_WINDOW (direct mode).
+  const int relevance_window = std::stoi(get("relevance-window", "2000"));
   std::vector<std::string> words = ReadLines(get("words", "words.txt"));
   std::vector<std::string> ids = ReadLines(get("ids", "ids.txt"));
   if ((rpc == "search" && words.size() <= common) || (rpc == "get" && ids.empty())) {
@@ -116,6 +119,7 @@ int main(int argc, char** argv) {
             options.spell_words = parsed.words;
             options.facets = args.count("no-facets") == 0;
             options.snippets = args.count("no-snippets") == 0;
+            options.relevance_window = relevance_window;
             ok = reader->Search(query, options, std::chrono::seconds(10)).ok();
           } else {
             grpc::ClientContext ctx;

@@ -24,6 +24,7 @@
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
+#include "query/article_reader.h"
 #include "stack_test_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -311,6 +312,66 @@ TEST_F(QueryTest, NewestOrderSortsByDateAndPagesCleanly) {
   std::vector<std::string> ids = AllPages(request);
   EXPECT_EQ(ids.size(), 6u);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 6u);
+}
+
+// A broad query ranks only its most recent matches (ArticleReader, in
+// process, with the window forced: the test's few articles would never make
+// a query broad enough). Every page ranks the same window, in score order,
+// and an article indexed while paging never pushes one out of it.
+TEST_F(QueryTest, RelevanceWindowRanksTheNewestMatchesOnEveryPage) {
+  std::string w = Nonce();
+  Ingest(Articles(w, 6, {"Ria Okafor"}, "a"));
+  Ingest(Articles(w, 6, {"Ria Okafor"}, "b"));
+  SearchUntil(w, 12);
+  ArticleReader reader(LoadCommonSettings().database_url, 2);
+  ArticleQuery query;
+  query.text = w;
+  query.include_duplicates = true;
+  auto page_of = [&](SearchOptions options) {
+    auto page = reader.Search(query, options, std::chrono::seconds(10));
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? *page : SearchPage();
+  };
+  SearchOptions newest;
+  newest.order = SearchOrder::kNewest;
+  newest.page_size = 5;
+  std::set<std::string> newest_five;
+  for (const auto& hit : page_of(newest).hits) newest_five.insert(hit.article().id());
+  ASSERT_EQ(newest_five.size(), 5u);
+
+  SearchOptions windowed;
+  windowed.relevance_window = 5;
+  windowed.force_relevance_window = true;
+  windowed.page_size = 2;
+  std::vector<std::string> ids;
+  std::vector<double> scores;
+  bool first = true;
+  do {
+    SearchPage page = page_of(windowed);
+    if (first) {
+      EXPECT_EQ(page.ranked_window, 5);
+      Ingest(Articles(w, 1, {"Ria Okafor"}, "late"));  // newer than the window
+      first = false;
+    }
+    for (const auto& hit : page.hits) {
+      ids.push_back(hit.article().id());
+      scores.push_back(hit.score());
+    }
+    windowed.after = page.next;
+  } while (windowed.after && ids.size() < 50);
+  std::set<std::string> seen(ids.begin(), ids.end());
+  EXPECT_EQ(seen.size(), ids.size()) << "a page repeated an article";
+  for (const std::string& id : newest_five) EXPECT_EQ(seen.count(id), 1u) << id;
+  // The window holds the five newest, plus the late article if it was
+  // indexed in time to rank below the cursor; nothing older.
+  EXPECT_LE(ids.size(), 6u);
+  for (size_t i = 1; i < scores.size(); ++i) EXPECT_GE(scores[i - 1], scores[i]);
+
+  SearchOptions exact;
+  exact.page_size = 20;
+  SearchPage all = page_of(exact);
+  EXPECT_EQ(all.ranked_window, 0);
+  EXPECT_GE(all.hits.size(), 12u);
 }
 
 TEST_F(QueryTest, PagingWhileIngestingReturnsEachArticleExactlyOnce) {

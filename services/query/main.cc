@@ -94,6 +94,8 @@ int main(int argc, char** argv) {
     options.page_token_key = "broadsheet-development-page-token-key";
   }
   options.max_watches = static_cast<int>(EnvIntOr("BROADSHEET_MAX_WATCHES", 64));
+  options.relevance_window =
+      static_cast<int>(EnvIntOr("BROADSHEET_QUERY_RELEVANCE_WINDOW", options.relevance_window));
   options.watch_poll = std::chrono::milliseconds(EnvIntOr("BROADSHEET_WATCH_POLL_MS", 1000));
   auto metrics = MetricsServer::Start(EnvOr("BROADSHEET_QUERY_METRICS_LISTEN", "127.0.0.1:9466"));
   if (!metrics.ok()) {

@@ -32,9 +32,10 @@ std::string BindingHash(const std::string& key, const std::string& binding) {
 std::string EncodePageToken(const std::string& key, const std::string& binding,
                             const PageCursor& cursor) {
   // Fields are base64 so any byte (a name with a '.') survives the split.
-  std::string payload = absl::StrCat("v2.", BindingHash(key, binding), ".",
+  std::string payload = absl::StrCat("v3.", BindingHash(key, binding), ".",
                                      absl::WebSafeBase64Escape(cursor.key), ".",
-                                     absl::WebSafeBase64Escape(cursor.id));
+                                     absl::WebSafeBase64Escape(cursor.id), ".",
+                                     absl::WebSafeBase64Escape(cursor.window));
   return absl::WebSafeBase64Escape(payload + Hmac(key, payload));
 }
 
@@ -47,12 +48,13 @@ std::optional<PageCursor> DecodePageToken(const std::string& key, const std::str
   std::string expected = Hmac(key, payload);
   if (CRYPTO_memcmp(mac.data(), expected.data(), kMacBytes) != 0) return std::nullopt;
   std::vector<std::string> parts = absl::StrSplit(payload, '.');
-  if (parts.size() != 4 || parts[0] != "v2" || parts[1] != BindingHash(key, binding)) {
+  if (parts.size() != 5 || parts[0] != "v3" || parts[1] != BindingHash(key, binding)) {
     return std::nullopt;
   }
   PageCursor cursor;
   if (!absl::WebSafeBase64Unescape(parts[2], &cursor.key) ||
-      !absl::WebSafeBase64Unescape(parts[3], &cursor.id)) {
+      !absl::WebSafeBase64Unescape(parts[3], &cursor.id) ||
+      !absl::WebSafeBase64Unescape(parts[4], &cursor.window)) {
     return std::nullopt;
   }
   return cursor;

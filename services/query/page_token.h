@@ -18,6 +18,10 @@ struct PageCursor {
   // ("0.0123"), a timestamp ("2024-03-01 09:30:00.123456+00") or a name.
   std::string key;
   std::string id;  // the last item's id (tie-break)
+  // A relevance search ranked over a window of recent matches (see
+  // SearchOptions::relevance_window): the window's oldest match as
+  // "date\x1fid", so later pages rank the same window. Empty otherwise.
+  std::string window = std::string();
 };
 
 std::string EncodePageToken(const std::string& key, const std::string& binding,

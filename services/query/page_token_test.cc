@@ -14,6 +14,16 @@ TEST(PageTokenTest, RoundTripsCursorForSameQuery) {
   EXPECT_EQ(decoded->id, cursor.id);
 }
 
+TEST(PageTokenTest, RoundTripsRelevanceWindow) {
+  PageCursor cursor{"0.25", "abc", "2026-11-30 10:00:00+00\x1f" "00ff00ff00ff00ff"};
+  auto decoded = DecodePageToken("key", "q", EncodePageToken("key", "q", cursor));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->window, cursor.window);
+  auto plain = DecodePageToken("key", "q", EncodePageToken("key", "q", {"0.25", "abc"}));
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_TRUE(plain->window.empty());
+}
+
 TEST(PageTokenTest, RejectsTokenOfAnotherQuery) {
   std::string token = EncodePageToken("key", "labour", {"0.5", "a"});
   EXPECT_FALSE(DecodePageToken("key", "tories", token).has_value());

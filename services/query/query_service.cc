@@ -103,12 +103,6 @@ std::vector<std::string> Combine(std::vector<std::string> a, std::vector<std::st
   return both;
 }
 
-bool HasFilter(const ArticleQuery& q) {
-  return !q.authors.empty() || !q.sites.empty() || !q.published_from.empty() ||
-         !q.published_to.empty() || !q.fetched_from.empty() || !q.fetched_to.empty() ||
-         !q.language.empty();
-}
-
 // Parses query text and filter into `out`; records violations.
 void BuildQuery(const std::string& text, const v1::ArticleFilter& filter,
                 bool include_duplicates, ArticleQuery* out, ParsedQuery* parsed,
@@ -169,7 +163,7 @@ grpc::Status QueryServiceImpl::SearchArticles(grpc::ServerContext* context,
                    "order_by must be \"relevance\" or \"newest\"");
   }
   if (query.text.empty()) {
-    if (!HasFilter(query) && violations.empty()) {
+    if (!query.HasFilters() && violations.empty()) {
       return InvalidArgumentWithDetails("EMPTY_QUERY", "query",
                                         "query must not be empty unless a filter is given");
     }
@@ -182,6 +176,7 @@ grpc::Status QueryServiceImpl::SearchArticles(grpc::ServerContext* context,
                              "page_token", &violations);
   if (!violations.empty()) return violations.ToStatus();
   options.spell_words = parsed.words;
+  options.relevance_window = options_.relevance_window;
 
   auto page = reader_->Search(query, options, TimeLeft(context));
   if (!page.ok()) return ToGrpcStatus(page.status());
@@ -191,6 +186,7 @@ grpc::Status QueryServiceImpl::SearchArticles(grpc::ServerContext* context,
   }
   response->set_total_size(page->total_size);
   response->set_total_size_exact(page->total_size_exact);
+  response->set_ranked_window(page->ranked_window);
   *response->mutable_facets() = std::move(page->facets);
   if (!page->corrections.empty()) {
     std::vector<std::string> from, to;

@@ -62,6 +62,20 @@ TEST(SearchQueryTest, ReplaceWordsKeepsSyntax) {
   EXPECT_EQ(ReplaceWords("rivers rivr", {"rivr"}, {"river"}), "rivers river");
 }
 
+TEST(RelevanceWindowTest, OnlyBroadQueriesRankAWindow) {
+  // Off, or not more matches than the window: rank every match.
+  EXPECT_FALSE(UseRelevanceWindow(50'000, 100'000, 0));
+  EXPECT_FALSE(UseRelevanceWindow(2'000, 100'000, 2'000));
+  // 100,000 articles: 5% of them matching is cheaper to rank whole, 30% is not.
+  EXPECT_FALSE(UseRelevanceWindow(5'000, 100'000, 2'000));
+  EXPECT_TRUE(UseRelevanceWindow(30'000, 100'000, 2'000));
+  // The same share of a million articles is ten times the matches.
+  EXPECT_TRUE(UseRelevanceWindow(50'000, 1'000'000, 2'000));
+  EXPECT_FALSE(UseRelevanceWindow(10'000, 1'000'000, 2'000));
+  // A planner count below the estimate (stale statistics) is not a division hazard.
+  EXPECT_TRUE(UseRelevanceWindow(30'000, 0, 2'000));
+}
+
 TEST(StatementTimeoutTest, RoundsUpToTwoSignificantDigits) {
   EXPECT_EQ(RoundedStatementTimeoutMs(1), 1);
   EXPECT_EQ(RoundedStatementTimeoutMs(99), 99);
