@@ -130,13 +130,19 @@ EnglishTsVector::Entry* EnglishTsVector::Lexeme(const std::string& lowered) {
   return cache_.emplace(lowered, lexeme).first->second;
 }
 
-std::string EnglishTsVector::WordLexeme(std::string_view word) {
-  if (stemmer_ == nullptr) return std::string();
+// Entries are referenced by pointer only within one call, so the caches are
+// trimmed between calls.
+void EnglishTsVector::TrimCaches() {
   if (cache_.size() + entries_.size() >= kMaxCacheEntries) {
     cache_.clear();
     interned_.clear();
     entries_.clear();
   }
+}
+
+std::string EnglishTsVector::WordLexeme(std::string_view word) {
+  if (stemmer_ == nullptr) return std::string();
+  TrimCaches();
   lower_.assign(word);
   for (char& c : lower_) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -153,13 +159,7 @@ std::optional<std::string> EnglishTsVector::Compute(std::string_view text) {
 
 std::optional<TsVector> EnglishTsVector::Lex(std::string_view text) {
   if (stemmer_ == nullptr) return std::nullopt;
-  // Entries are referenced by pointer only within one call, so the caches
-  // are trimmed here, between texts.
-  if (cache_.size() + entries_.size() >= kMaxCacheEntries) {
-    cache_.clear();
-    interned_.clear();
-    entries_.clear();
-  }
+  TrimCaches();
   ++doc_;
   slots_.clear();
   occurrences_.clear();

@@ -84,6 +84,8 @@ class EnglishTsVector {
   // `text` interned; tokens of the simple dictionary (numbers) are their own
   // lexemes.
   Entry* Intern(std::string_view text);
+  // Empties the caches once they hold kMaxCacheEntries.
+  void TrimCaches();
 
   sb_stemmer* stemmer_;
   std::unordered_set<std::string> stopwords_;

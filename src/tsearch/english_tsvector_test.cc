@@ -30,6 +30,14 @@ TEST_F(EnglishTsVectorTest, MatchesPostgresOnNewsProse) {
   EXPECT_EQ(lexer_->Compute("running runs ran runner RUNNING"), "'ran':3 'run':1,2,5 'runner':4");
 }
 
+TEST_F(EnglishTsVectorTest, WordLexemeIsTheStemOrEmptyForAStopword) {
+  EXPECT_EQ(lexer_->WordLexeme("Running"), "run");
+  EXPECT_EQ(lexer_->WordLexeme("councillors"), "councillor");
+  EXPECT_EQ(lexer_->WordLexeme("THE"), "");
+  // The same lexeme Compute() puts in a vector.
+  EXPECT_EQ(lexer_->Compute("floods"), "'" + lexer_->WordLexeme("floods") + "':1");
+}
+
 TEST_F(EnglishTsVectorTest, CapsPositionsLikePostgres) {
   std::string text;
   for (int i = 0; i < 300; ++i) text += "dog cat ";
