@@ -509,8 +509,9 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
                                 window_date, window_id)
                  : ExecFiltered(txn, relevance ? "search_relevance" : "search_newest", query,
                                 options.page_size + 1, options.snippets, after_key, after_id);
-    // Snippets are built here, on the caller's thread, with its own lexer.
-    thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin();
+    // Snippets are built here, on the caller's thread, with its own lexer
+    // (a small cache: there is one per gRPC thread).
+    thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 15);
     const bool highlight = options.snippets && !query.text.empty() && lexer != nullptr;
     std::vector<std::string> lexemes;
     for (const pqxx::row& row : rows) {

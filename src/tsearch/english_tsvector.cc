@@ -13,7 +13,6 @@ namespace {
 constexpr int kMaxPosition = 16383;         // PostgreSQL's MAXENTRYPOS - 1
 constexpr size_t kMaxPositionsPerLexeme = 255;
 constexpr size_t kMaxTokenBytes = 200;      // longer tokens: let PostgreSQL decide
-constexpr size_t kMaxCacheEntries = 1 << 20;
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -87,8 +86,8 @@ bool SafeBoundary(std::string_view rest, bool letters_only) {
 
 }  // namespace
 
-EnglishTsVector::EnglishTsVector(std::string_view stopwords)
-    : stemmer_(sb_stemmer_new("english", "UTF_8")) {
+EnglishTsVector::EnglishTsVector(std::string_view stopwords, size_t max_cache_entries)
+    : stemmer_(sb_stemmer_new("english", "UTF_8")), max_cache_entries_(max_cache_entries) {
   size_t start = 0;
   while (start < stopwords.size()) {
     size_t end = stopwords.find('\n', start);
@@ -133,7 +132,7 @@ EnglishTsVector::Entry* EnglishTsVector::Lexeme(const std::string& lowered) {
 // Entries are referenced by pointer only within one call, so the caches are
 // trimmed between calls.
 void EnglishTsVector::TrimCaches() {
-  if (cache_.size() + entries_.size() >= kMaxCacheEntries) {
+  if (cache_.size() + entries_.size() >= max_cache_entries_) {
     cache_.clear();
     interned_.clear();
     entries_.clear();

@@ -42,11 +42,18 @@ namespace broadsheet {
 
 class EnglishTsVector {
  public:
+  // The indexer's default cache size: ~100 MB at its fullest.
+  static constexpr size_t kDefaultMaxCacheEntries = 1 << 20;
+
   // `stopwords` is the text of PostgreSQL's english.stop (one word a line).
-  explicit EnglishTsVector(std::string_view stopwords);
+  // The word and lexeme caches are emptied when they reach
+  // `max_cache_entries` together.
+  explicit EnglishTsVector(std::string_view stopwords,
+                           size_t max_cache_entries = kDefaultMaxCacheEntries);
   // The stopword list compiled in from the build machine's PostgreSQL, or
   // null when none was found at build time (then nothing can be lexed here).
-  static std::unique_ptr<EnglishTsVector> CreateBuiltin();
+  static std::unique_ptr<EnglishTsVector> CreateBuiltin(
+      size_t max_cache_entries = kDefaultMaxCacheEntries);
   ~EnglishTsVector();
 
   EnglishTsVector(const EnglishTsVector&) = delete;
@@ -84,10 +91,11 @@ class EnglishTsVector {
   // `text` interned; tokens of the simple dictionary (numbers) are their own
   // lexemes.
   Entry* Intern(std::string_view text);
-  // Empties the caches once they hold kMaxCacheEntries.
+  // Empties the caches once they hold max_cache_entries_.
   void TrimCaches();
 
   sb_stemmer* stemmer_;
+  size_t max_cache_entries_;
   std::unordered_set<std::string> stopwords_;
   std::deque<Entry> entries_;                                // stable addresses
   absl::flat_hash_map<std::string_view, Entry*> interned_;   // text -> entry

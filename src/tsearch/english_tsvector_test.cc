@@ -38,6 +38,19 @@ TEST_F(EnglishTsVectorTest, WordLexemeIsTheStemOrEmptyForAStopword) {
   EXPECT_EQ(lexer_->Compute("floods"), "'" + lexer_->WordLexeme("floods") + "':1");
 }
 
+TEST_F(EnglishTsVectorTest, SmallCacheGivesTheSameResults) {
+  std::unique_ptr<EnglishTsVector> small = EnglishTsVector::CreateBuiltin(8);
+  ASSERT_NE(small, nullptr);
+  const char* texts[] = {"Harbour masters report floods", "Councillors running late again",
+                         "The ferries sailed; the harbour emptied", "Floods, floods and more floods"};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* text : texts) {
+      EXPECT_EQ(small->Compute(text), lexer_->Compute(text)) << text;
+      EXPECT_EQ(small->WordLexeme("Flooding"), "flood");
+    }
+  }
+}
+
 TEST_F(EnglishTsVectorTest, CapsPositionsLikePostgres) {
   std::string text;
   for (int i = 0; i < 300; ++i) text += "dog cat ";
