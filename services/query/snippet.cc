@@ -22,6 +22,12 @@ bool IsWordByte(unsigned char c) { return absl::ascii_isalnum(c) || c >= 0x80; }
 
 std::vector<Word> Words(std::string_view text, const std::vector<std::string>& lexemes,
                         EnglishTsVector& lexer) {
+  // Snowball's English stemmer keeps a word's first letter, so only words
+  // starting like some lexeme need stemming (most of a text does not).
+  bool first_letters[256] = {};
+  for (const std::string& l : lexemes) {
+    if (!l.empty()) first_letters[static_cast<unsigned char>(l[0])] = true;
+  }
   std::vector<Word> words;
   size_t i = 0;
   while (i < text.size()) {
@@ -39,7 +45,9 @@ std::vector<Word> Words(std::string_view text, const std::vector<std::string>& l
     // Numbers and other words keep their text (lowercased), as the simple
     // dictionary does; ASCII words are stemmed.
     std::string lexeme;
-    if (ascii_letters) {
+    if (!first_letters[static_cast<unsigned char>(absl::ascii_tolower(static_cast<unsigned char>(token[0])))]) {
+      // Cannot match: no lexeme starts with this letter.
+    } else if (ascii_letters) {
       lexeme = lexer.WordLexeme(token);
     } else {
       lexeme.assign(token);

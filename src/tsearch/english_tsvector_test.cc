@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+
 namespace broadsheet {
 namespace {
 
@@ -36,6 +40,28 @@ TEST_F(EnglishTsVectorTest, WordLexemeIsTheStemOrEmptyForAStopword) {
   EXPECT_EQ(lexer_->WordLexeme("THE"), "");
   // The same lexeme Compute() puts in a vector.
   EXPECT_EQ(lexer_->Compute("floods"), "'" + lexer_->WordLexeme("floods") + "':1");
+}
+
+// Snippets (services/query/snippet.cc) stem only words that start like a
+// query lexeme; that relies on the stemmer keeping a word's first letter.
+TEST_F(EnglishTsVectorTest, StemKeepsTheFirstLetter) {
+  std::ifstream in("/usr/share/dict/words");
+  ASSERT_TRUE(in.good()) << "/usr/share/dict/words missing (Debian wamerican, scripts/deps.sh)";
+  std::string word;
+  int checked = 0;
+  while (std::getline(in, word)) {
+    if (word.empty() || !std::all_of(word.begin(), word.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        })) {
+      continue;
+    }
+    std::string lexeme = lexer_->WordLexeme(word);
+    if (lexeme.empty()) continue;  // a stopword
+    char first = static_cast<char>(std::tolower(static_cast<unsigned char>(word[0])));
+    ASSERT_EQ(lexeme[0], first) << word << " -> " << lexeme;
+    ++checked;
+  }
+  EXPECT_GT(checked, 50000);
 }
 
 TEST_F(EnglishTsVectorTest, SmallCacheGivesTheSameResults) {
