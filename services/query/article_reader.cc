@@ -66,7 +66,7 @@ std::string HitExtras(const char* key) {
 }
 
 // Relevance: rank every match once (inner query), keyset-filter, take a
-// page; headlines only for the rows returned. $11 snippets?, $12/$13 cursor.
+// page; snippet text only for the rows returned. $11 snippets?, $12/$13 cursor.
 std::string SearchRelevanceSql() {
   return absl::StrCat(
       "WITH hits AS (SELECT r.id, r.rank FROM (SELECT a.id, ts_rank_cd(a.tsv, ", kTsQuery,
