@@ -24,6 +24,7 @@
 #include "common/kafka_admin.h"
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
+#include "query/article_reader.h"
 #include "stack_test_util.h"
 
 namespace broadsheet {
@@ -329,6 +330,12 @@ TEST_F(IndexerResilienceTest, SigkillMidBatchLosesAndDuplicatesNothing) {
 
 TEST_F(IndexerResilienceTest, DatabaseRestartLosesAndDuplicatesNothing) {
   IndexerProcess indexer(topic_, group_);
+  // The query side's reader, its pooled connections opened before the restart.
+  ArticleReader reader(LoadCommonSettings().database_url, 1);
+  ArticleQuery query;
+  query.text = "harbour";
+  ASSERT_TRUE(reader.LatestCursor(seconds(5)).ok());
+  ASSERT_TRUE(reader.Search(query, SearchOptions(), seconds(5)).ok());
   Produce(0, workload_.records.size() / 2);
   auto until = Clock::now() + seconds(120);
   while (Clock::now() < until && StoredArticles() < 1000) {
@@ -337,10 +344,16 @@ TEST_F(IndexerResilienceTest, DatabaseRestartLosesAndDuplicatesNothing) {
   ASSERT_EQ(std::system("bash " BROADSHEET_SOURCE_DIR "/scripts/stack.sh pg-stop"), 0);
   Produce(workload_.records.size() / 2, workload_.records.size());
   std::this_thread::sleep_for(seconds(3));  // the indexer meets the outage and retries
+  EXPECT_EQ(reader.LatestCursor(seconds(5)).status().code(), absl::StatusCode::kUnavailable);
   ASSERT_EQ(std::system("bash " BROADSHEET_SOURCE_DIR "/scripts/stack.sh pg-start"), 0);
   AwaitComplete();
   ExpectExactlyTheWorkload();
   ExpectDeadLetters();
+  // Reads after the restart succeed at once: broken pooled connections are
+  // replaced, not reported to the caller.
+  EXPECT_TRUE(reader.LatestCursor(seconds(5)).ok());
+  auto page = reader.Search(query, SearchOptions(), seconds(5));
+  EXPECT_TRUE(page.ok()) << page.status();
 }
 
 TEST_F(IndexerResilienceTest, TwoIndexersOneKilledMidwayShareTheWork) {

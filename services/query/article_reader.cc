@@ -1,9 +1,9 @@
 #include "query/article_reader.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
-#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -65,17 +65,30 @@ std::string HitExtras(const char* key) {
       "WHERE d.canonical_id = a.id AND d.id <> a.id) END, ", kTsQuery, "::text");
 }
 
-// Relevance: rank every match once (inner query), keyset-filter, take a
-// page; snippet text only for the rows returned. $11 snippets?, $12/$13 cursor.
+// Relevance: rank every match once, keyset-filter, take a page; snippet
+// text only for the rows returned. $11 snippets?, $12/$13 cursor. The pass
+// that ranks every match also counts them and their facets (exact, at no
+// extra visits): extra columns after HitExtras are the number of matches
+// and the facets as SearchFacets JSON.
 std::string SearchRelevanceSql() {
+  auto facet = [](const char* name, const char* col) {
+    return absl::StrCat("'", name, "', (SELECT coalesce(json_agg(json_build_object('value', x.v, "
+                        "'count', x.n) ORDER BY x.n DESC, x.v), '[]'::json) FROM (SELECT m.", col,
+                        " AS v, count(*) AS n FROM m WHERE m.", col, " <> '' GROUP BY m.", col,
+                        " ORDER BY 2 DESC, 1 LIMIT 20) x)");
+  };
   return absl::StrCat(
-      "WITH hits AS (SELECT r.id, r.rank FROM (SELECT a.id, ts_rank_cd(a.tsv, ", kTsQuery,
-      ") AS rank FROM articles a WHERE ", FilterSql(),
-      ") r WHERE $12::text = '' OR r.rank < NULLIF($12::text, '')::real "
-      "OR (r.rank = NULLIF($12::text, '')::real AND r.id > $13::text) "
-      "ORDER BY r.rank DESC, r.id LIMIT $2) "
-      "SELECT ", kArticleColumns, HitExtras("h.rank"),
-      " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.rank DESC, h.id");
+      "WITH m AS MATERIALIZED (SELECT a.id, ts_rank_cd(a.tsv, ", kTsQuery,
+      ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(), "), "
+      "hits AS (SELECT m.id, m.rank FROM m WHERE $12::text = '' "
+      "OR m.rank < NULLIF($12::text, '')::real "
+      "OR (m.rank = NULLIF($12::text, '')::real AND m.id > $13::text) "
+      "ORDER BY m.rank DESC, m.id LIMIT $2), "
+      "totals AS (SELECT (SELECT count(*) FROM m) AS n, json_build_object(",
+      facet("authors", "author_name"), ", ", facet("sites", "site_name"), ", ",
+      facet("languages", "language"), ")::text AS facets) "
+      "SELECT ", kArticleColumns, HitExtras("h.rank"), ", t.n, t.facets "
+      "FROM hits h JOIN articles a ON a.id = h.id CROSS JOIN totals t ORDER BY h.rank DESC, h.id");
 }
 
 // Relevance over a window: only the $14 most recent matches are ranked,
@@ -113,8 +126,7 @@ std::string SearchNewestSql() {
 // Total and facets from the first $2 text matches (without words: the first
 // $2 rows passing the filters): `pass` says whether a sampled row also
 // passes the filters. Rows: ('n', '', sampled),
-// ('p', '', passing), ('e', '', planner estimate or -1), ('t', '', the
-// planner's count of articles), then up to 20
+// ('p', '', passing), ('e', '', planner estimate or -1), then up to 20
 // (kind, value, count) per facet among passing rows.
 std::string SearchSampleSql() {
   auto f = [&](const char* kind, const char* col) {
@@ -130,8 +142,6 @@ std::string SearchSampleSql() {
       "UNION ALL SELECT 'p', '', count(*) FROM s WHERE pass "
       "UNION ALL SELECT 'e', '', CASE WHEN (SELECT count(*) FROM s) < $2 OR $1::text = '' THEN -1 "
       "ELSE query_estimate_matches(", kTsQuery, ") END "
-      "UNION ALL SELECT 't', '', (SELECT greatest(reltuples, 0)::bigint FROM pg_class "
-      "WHERE oid = 'articles'::regclass) "
       "UNION ALL ", f("a", "author_name"), " UNION ALL ", f("s", "site_name"),
       " UNION ALL ", f("l", "language"));
 }
@@ -362,8 +372,8 @@ enum class Snapshot { kOneStatement, kShared, kReadWrite };
 // Runs `fn(txn)` on a pooled connection with the statement timeout set;
 // maps exceptions to absl::Status.
 template <typename T, typename Fn>
-absl::StatusOr<T> RunQuery(PgPool& pool, std::chrono::milliseconds timeout, Snapshot snapshot,
-                           Fn fn) {
+absl::StatusOr<T> RunQueryOnce(PgPool& pool, std::chrono::milliseconds timeout,
+                               Snapshot snapshot, Fn& fn) {
   auto lease = pool.Acquire();
   if (!lease.ok()) return lease.status();
   try {
@@ -392,9 +402,28 @@ absl::StatusOr<T> RunQuery(PgPool& pool, std::chrono::milliseconds timeout, Snap
     return absl::InternalError("unknown snapshot kind");
   } catch (const std::exception& e) {
     absl::Status status = DatabaseError(e);
-    if (status.code() == absl::StatusCode::kUnavailable) lease->Discard();
+    if (status.code() == absl::StatusCode::kUnavailable) {
+      // A broken connection usually means the server restarted, and then
+      // every idle one is broken too: none of them is handed out again.
+      lease->Discard();
+      pool.DiscardIdle();
+    }
     return status;
   }
+}
+
+// Runs `fn(txn)` on a pooled connection with the statement timeout set;
+// maps exceptions to absl::Status. Reads are retried once on a fresh
+// connection when the pooled one turns out broken (after a database
+// restart), so a client sees an error only if the database is really down.
+template <typename T, typename Fn>
+absl::StatusOr<T> RunQuery(PgPool& pool, std::chrono::milliseconds timeout, Snapshot snapshot,
+                           Fn fn) {
+  absl::StatusOr<T> result = RunQueryOnce<T>(pool, timeout, snapshot, fn);
+  if (result.status().code() == absl::StatusCode::kUnavailable) {
+    result = RunQueryOnce<T>(pool, timeout, snapshot, fn);
+  }
+  return result;
 }
 
 void AddFacets(const pqxx::result& rows, double scale, v1::SearchFacets* facets) {
@@ -452,46 +481,18 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
                                                                      -> absl::StatusOr<SearchPage> {
     const bool relevance = options.order == SearchOrder::kRelevance;
     SearchPage page;
-    // Total and facets first: their sample also tells how broad the query is.
-    double matches = -1;   // estimated matches passing the filters (-1: unknown)
-    double articles = 0;   // the planner's count of articles
-    if (options.facets) {
-      pqxx::result sample = ExecFiltered(txn, "search_sample", query, kSearchSampleCap);
-      int64_t sampled = sample[0][2].as<int64_t>();
-      int64_t passing = sample[1][2].as<int64_t>();
-      int64_t estimate = sample[2][2].as<int64_t>();
-      articles = static_cast<double>(sample[3][2].as<int64_t>());
-      double scale = 1.0;
-      if (sampled < kSearchSampleCap || estimate < 0) {
-        // Without words the sample is drawn from the filtered rows: exact
-        // below the cap, a lower bound at it.
-        page.total_size = passing;
-        page.total_size_exact = sampled < kSearchSampleCap;
-      } else {
-        page.total_size_exact = false;
-        double share = static_cast<double>(passing) / static_cast<double>(sampled);
-        page.total_size = std::max<int64_t>(passing, static_cast<int64_t>(estimate * share));
-        if (passing > 0) scale = static_cast<double>(page.total_size) / passing;
-      }
-      matches = static_cast<double>(page.total_size);
-      page.facets.set_facets_exact(page.total_size_exact);
-      AddFacets(sample, scale, &page.facets);
-    }
-
-    // Relevance over a window of recent matches, or over every match.
+    // Relevance over a window of recent matches, or over every match. Only
+    // an unfiltered query is judged (the estimate knows nothing of filters).
     std::string window = options.after ? options.after->window : std::string();
     if (relevance && !options.after && options.relevance_window > 0 && !query.text.empty()) {
-      if (options.force_relevance_window) {
-        matches = std::numeric_limits<double>::max();
-      } else if (matches < 0 && !query.HasFilters()) {
+      bool use = options.force_relevance_window;
+      if (!use && !query.HasFilters()) {
         pqxx::row estimate = txn.exec_prepared1("search_estimate", query.text);
-        matches = static_cast<double>(estimate[0].as<int64_t>());
-        articles = static_cast<double>(estimate[1].as<int64_t>());
+        use = UseRelevanceWindow(static_cast<double>(estimate[0].as<int64_t>()),
+                                 static_cast<double>(estimate[1].as<int64_t>()),
+                                 options.relevance_window);
       }
-      if (options.force_relevance_window ||
-          UseRelevanceWindow(matches, articles, options.relevance_window)) {
-        window.assign(1, '\x1f');  // a window starting at the newest match
-      }
+      if (use) window.assign(1, '\x1f');  // a window starting at the newest match
     }
     const bool windowed = relevance && !window.empty();
     std::string window_date, window_id;
@@ -544,6 +545,37 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
       const pqxx::row& last = rows[options.page_size - 1];
       page.next = PageCursor{last[kArticleColumnCount].c_str(), last[0].c_str(),
                              windowed ? window : std::string()};
+    }
+    if (options.facets && relevance && !windowed && !rows.empty()) {
+      // Counted in the ranking pass: exact.
+      page.total_size = rows[0][kArticleColumnCount + 4].as<int64_t>();
+      page.total_size_exact = true;
+      if (!google::protobuf::util::JsonStringToMessage(rows[0][kArticleColumnCount + 5].c_str(),
+                                                       &page.facets)
+               .ok()) {
+        return absl::InternalError("database returned malformed facets");
+      }
+      page.facets.set_facets_exact(true);
+    } else if (options.facets) {
+      // Total and facets from a sample of the matches.
+      pqxx::result sample = ExecFiltered(txn, "search_sample", query, kSearchSampleCap);
+      int64_t sampled = sample[0][2].as<int64_t>();
+      int64_t passing = sample[1][2].as<int64_t>();
+      int64_t estimate = sample[2][2].as<int64_t>();
+      double scale = 1.0;
+      if (sampled < kSearchSampleCap || estimate < 0) {
+        // Without words the sample is drawn from the filtered rows: exact
+        // below the cap, a lower bound at it.
+        page.total_size = passing;
+        page.total_size_exact = sampled < kSearchSampleCap;
+      } else {
+        page.total_size_exact = false;
+        double share = static_cast<double>(passing) / static_cast<double>(sampled);
+        page.total_size = std::max<int64_t>(passing, static_cast<int64_t>(estimate * share));
+        if (passing > 0) scale = static_cast<double>(page.total_size) / passing;
+      }
+      page.facets.set_facets_exact(page.total_size_exact);
+      AddFacets(sample, scale, &page.facets);
     }
     bool short_page = static_cast<int>(page.hits.size()) < options.page_size && !options.after;
     if (short_page && !options.spell_words.empty()) {

@@ -30,6 +30,17 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
   }
 }
 
+void PgPool::DiscardIdle() {
+  std::vector<std::unique_ptr<pqxx::connection>> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_slots_ += static_cast<int>(idle_.size());
+    dropped.swap(idle_);
+    available_.notify_all();
+  }
+  // Closed outside the lock.
+}
+
 void PgPool::Release(std::unique_ptr<pqxx::connection> conn) {
   std::lock_guard<std::mutex> lock(mu_);
   if (conn && conn->is_open()) {

@@ -45,6 +45,10 @@ class PgPool {
   // UNAVAILABLE when no connection can be opened.
   absl::StatusOr<Lease> Acquire();
 
+  // Closes every idle connection (after one was found broken: a restarted
+  // server breaks them all); leased ones return as usual.
+  void DiscardIdle();
+
  private:
   void Release(std::unique_ptr<pqxx::connection> conn);
 
