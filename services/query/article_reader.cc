@@ -157,14 +157,18 @@ constexpr char kSpellSql[] =
 // Articles $1 with their body, every source page (four parallel arrays,
 // oldest fetch first) and their near-duplicates (SimHash within 3 bits,
 // found through the four 16-bit bands, two such fingerprints share one;
-// nearest first): one statement, so one round trip and one snapshot.
+// index-only scans of the band indexes, migration 104; nearest first): one
+// statement, so one round trip and one snapshot.
 std::string GetArticlesSql() {
   constexpr char kSourceOrder[] = " ORDER BY sp.fetched_at NULLS LAST, sp.page_id)";
   return absl::StrCat(
       "SELECT ", kArticleColumns, ", a.body, s.page_ids, s.urls, s.sites, s.fetched, "
       "(SELECT array_agg(d.id ORDER BY bit_count((a.fingerprint # d.fingerprint)::bit(64)), d.id) "
-      "FROM articles d WHERE a.fingerprint <> 0 AND d.id <> a.id AND (d.fp_band0 = a.fp_band0 "
-      "OR d.fp_band1 = a.fp_band1 OR d.fp_band2 = a.fp_band2 OR d.fp_band3 = a.fp_band3) "
+      "FROM (SELECT b.id, b.fingerprint FROM articles b WHERE b.fp_band0 = a.fp_band0 "
+      "UNION SELECT b.id, b.fingerprint FROM articles b WHERE b.fp_band1 = a.fp_band1 "
+      "UNION SELECT b.id, b.fingerprint FROM articles b WHERE b.fp_band2 = a.fp_band2 "
+      "UNION SELECT b.id, b.fingerprint FROM articles b WHERE b.fp_band3 = a.fp_band3) d "
+      "WHERE a.fingerprint <> 0 AND d.id <> a.id "
       "AND bit_count((a.fingerprint # d.fingerprint)::bit(64)) <= 3) "
       "FROM articles a LEFT JOIN LATERAL (SELECT array_agg(sp.page_id", kSourceOrder,
       " AS page_ids, array_agg(sp.url", kSourceOrder, " AS urls, array_agg(sp.site", kSourceOrder,
