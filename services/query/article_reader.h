@@ -73,8 +73,8 @@ struct SearchOptions {
   bool facets = true;    // also compute total_size and facets
   bool snippets = true;  // BuildSnippet per hit (else the body's opening)
   // Relevance order ranks only the `relevance_window` most recent matches
-  // of a broad query when UseRelevanceWindow() says that is cheaper than
-  // ranking every match (0: always every match). The window is pinned in
+  // of a broad query without filters when UseRelevanceWindow() says that is
+  // cheaper than ranking every match (0: always every match). The window is pinned in
   // the page cursor, so later pages rank the same articles.
   int relevance_window = 0;
   bool force_relevance_window = false;  // window whatever the estimate (tests)
