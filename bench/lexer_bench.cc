@@ -5,6 +5,7 @@
 // and body lexed, weighted, joined and encoded for binary COPY.
 #include <benchmark/benchmark.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,27 +15,41 @@
 namespace broadsheet {
 namespace {
 
+// The article generator's bodies as the indexer joins them, into `out`.
+void JoinBody(const v1::Article& a, std::string* out) {
+  out->clear();
+  for (const auto& p : a.paragraphs()) *out += p + "\n";
+}
+
+const std::vector<v1::Article>& Articles() {
+  static const std::vector<v1::Article>* articles = [] {
+    auto* v = new std::vector<v1::Article>;
+    bench::ArticleGenerator gen(20240602);
+    for (int i = 0; i < 2000; ++i) v->push_back(gen.Next(5000));
+    return v;
+  }();
+  return *articles;
+}
+
 const std::vector<std::string>& Bodies() {
   static const std::vector<std::string>* bodies = [] {
-    auto* v = new std::vector<std::string>;
-    bench::ArticleGenerator gen(20240602);
-    for (int i = 0; i < 2000; ++i) {
-      const v1::Article a = gen.Next(5000);
-      std::string body;
-      for (const auto& p : a.paragraphs()) body += p + "\n";
-      v->push_back(std::move(body));
-    }
+    auto* v = new std::vector<std::string>(Articles().size());
+    for (size_t i = 0; i < v->size(); ++i) JoinBody(Articles()[i], &(*v)[i]);
     return v;
   }();
   return *bodies;
 }
 
-void BM_LexBodies(benchmark::State& state) {
+// The compiled-in lexer, or null after marking the benchmark skipped.
+std::unique_ptr<EnglishTsVector> LexerOrSkip(benchmark::State& state) {
   auto lexer = EnglishTsVector::CreateBuiltin();
-  if (lexer == nullptr) {
-    state.SkipWithError("no PostgreSQL english.stop at build time");
-    return;
-  }
+  if (lexer == nullptr) state.SkipWithError("no PostgreSQL english.stop at build time");
+  return lexer;
+}
+
+void BM_LexBodies(benchmark::State& state) {
+  auto lexer = LexerOrSkip(state);
+  if (lexer == nullptr) return;
   size_t bytes = 0, items = 0, lexed = 0;
   for (auto _ : state) {
     for (const std::string& body : Bodies()) {
@@ -51,28 +66,14 @@ void BM_LexBodies(benchmark::State& state) {
 }
 BENCHMARK(BM_LexBodies)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
-const std::vector<v1::Article>& Articles() {
-  static const std::vector<v1::Article>* articles = [] {
-    auto* v = new std::vector<v1::Article>;
-    bench::ArticleGenerator gen(20240602);
-    for (int i = 0; i < 2000; ++i) v->push_back(gen.Next(5000));
-    return v;
-  }();
-  return *articles;
-}
-
 void BM_LexArticles(benchmark::State& state) {
-  auto lexer = EnglishTsVector::CreateBuiltin();
-  if (lexer == nullptr) {
-    state.SkipWithError("no PostgreSQL english.stop at build time");
-    return;
-  }
+  auto lexer = LexerOrSkip(state);
+  if (lexer == nullptr) return;
   size_t bytes = 0, items = 0;
   std::string body, binary;
   for (auto _ : state) {
     for (const v1::Article& a : Articles()) {
-      body.clear();
-      for (const auto& p : a.paragraphs()) body += p + "\n";
+      JoinBody(a, &body);
       std::optional<TsVector> v = LexWeightedArticle(*lexer, a.title(), a.standfirst(), body);
       binary.clear();
       if (v) v->AppendBinary(&binary);

@@ -191,7 +191,6 @@ std::string PgTextArray(const std::set<std::string>& values) {
   return out;
 }
 
-
 // An article exercising the lexer's paths (stopwords, hyphens, numbers,
 // typographic punctuation, a lexeme in every part); at connect the server
 // must read the lexer's vector as exactly what it computes itself, or the
@@ -249,7 +248,6 @@ PgArticleStore::PgArticleStore(std::string database_url, int max_near_duplicate_
 }
 
 PgArticleStore::~PgArticleStore() = default;
-
 
 bool PgArticleStore::LexerAgreesWithServer(pqxx::connection& conn) {
   v1::Article article = SelfCheckArticle();

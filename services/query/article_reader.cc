@@ -65,6 +65,15 @@ std::string HitExtras(const char* key) {
       "WHERE d.canonical_id = a.id AND d.id <> a.id) END, ", kTsQuery, "::text");
 }
 
+// `hits`: the page of ranked rows (id, rank) of `ranked` after the cursor
+// ($12 rank, $13 id; '' on the first page), best first, $2 of them.
+std::string RankedPageSql(const char* ranked) {
+  return absl::StrCat("hits AS (SELECT r.id, r.rank FROM ", ranked, " r WHERE $12::text = '' "
+                      "OR r.rank < NULLIF($12::text, '')::real "
+                      "OR (r.rank = NULLIF($12::text, '')::real AND r.id > $13::text) "
+                      "ORDER BY r.rank DESC, r.id LIMIT $2)");
+}
+
 // Relevance: rank every match once, keyset-filter, take a page; snippet
 // text only for the rows returned. $11 snippets?, $12/$13 cursor. The pass
 // that ranks every match also counts them and their facets (exact, at no
@@ -79,11 +88,8 @@ std::string SearchRelevanceSql() {
   };
   return absl::StrCat(
       "WITH m AS MATERIALIZED (SELECT a.id, ts_rank_cd(a.tsv, ", kTsQuery,
-      ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(), "), "
-      "hits AS (SELECT m.id, m.rank FROM m WHERE $12::text = '' "
-      "OR m.rank < NULLIF($12::text, '')::real "
-      "OR (m.rank = NULLIF($12::text, '')::real AND m.id > $13::text) "
-      "ORDER BY m.rank DESC, m.id LIMIT $2), "
+      ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(), "), ",
+      RankedPageSql("m"), ", "
       "totals AS (SELECT (SELECT count(*) FROM m) AS n, json_build_object(",
       facet("authors", "author_name"), ", ", facet("sites", "site_name"), ", ",
       facet("languages", "language"), ")::text AS facets) "
@@ -103,11 +109,8 @@ std::string SearchRelevanceWindowSql() {
       ") AS rank FROM articles a WHERE ", FilterSql(), " AND ($15::text = '' OR (", kDate,
       ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text)) ORDER BY ", kDate,
       " DESC, a.id DESC LIMIT CASE WHEN $15::text = '' THEN $14::bigint END), "
-      "edge AS (SELECT c.d, c.id FROM cand c ORDER BY c.d, c.id LIMIT 1), "
-      "hits AS (SELECT c.id, c.rank FROM cand c WHERE $12::text = '' "
-      "OR c.rank < NULLIF($12::text, '')::real "
-      "OR (c.rank = NULLIF($12::text, '')::real AND c.id > $13::text) "
-      "ORDER BY c.rank DESC, c.id LIMIT $2) "
+      "edge AS (SELECT c.d, c.id FROM cand c ORDER BY c.d, c.id LIMIT 1), ",
+      RankedPageSql("cand"), " "
       "SELECT ", kArticleColumns, HitExtras("h.rank"),
       ", (SELECT e.d::text FROM edge e), (SELECT e.id FROM edge e), (SELECT count(*) FROM cand) "
       "FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.rank DESC, h.id");

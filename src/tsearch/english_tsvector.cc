@@ -129,6 +129,14 @@ EnglishTsVector::Entry* EnglishTsVector::Lexeme(const std::string& lowered) {
   return cache_.emplace(lowered, lexeme).first->second;
 }
 
+const std::string& EnglishTsVector::Lowered(std::string_view token) {
+  lower_.assign(token);
+  for (char& c : lower_) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lower_;
+}
+
 // Entries are referenced by pointer only within one call, so the caches are
 // trimmed between calls.
 void EnglishTsVector::TrimCaches() {
@@ -142,11 +150,7 @@ void EnglishTsVector::TrimCaches() {
 std::string EnglishTsVector::WordLexeme(std::string_view word) {
   if (stemmer_ == nullptr) return std::string();
   TrimCaches();
-  lower_.assign(word);
-  for (char& c : lower_) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  const Entry* lexeme = Lexeme(lower_);
+  const Entry* lexeme = Lexeme(Lowered(word));
   return lexeme != nullptr ? lexeme->text : std::string();
 }
 
@@ -163,13 +167,6 @@ std::optional<TsVector> EnglishTsVector::Lex(std::string_view text) {
   slots_.clear();
   occurrences_.clear();
   int position = 0;
-  auto lower = [this](std::string_view token) -> const std::string& {
-    lower_.assign(token);
-    for (char& c : lower_) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return lower_;
-  };
   // Every token takes a position, stopwords too; simple-dictionary tokens
   // (numbers) are kept as they are. A lexeme keeps its first 255 positions.
   auto emit = [&](Entry* lexeme) {  // null for a stopword
@@ -213,18 +210,18 @@ std::optional<TsVector> EnglishTsVector::Lex(std::string_view text) {
         // Hyphenated: the compound, then each part (PostgreSQL's
         // asciihword and hword_asciipart). Digits make other token types.
         if (!letters_only) return std::nullopt;
-        emit(Lexeme(lower(token)));
+        emit(Lexeme(Lowered(token)));
         for (size_t p = 0; p < token.size();) {
           size_t q = token.find('-', p);
           if (q == std::string_view::npos) q = token.size();
-          emit(Lexeme(lower(token.substr(p, q - p))));
+          emit(Lexeme(Lowered(token.substr(p, q - p))));
           p = q + 1;
         }
       } else if (letters_only) {
-        emit(Lexeme(lower(token)));
+        emit(Lexeme(Lowered(token)));
       } else if (AllDigit(token)) {
         if (token.size() > 18) return std::nullopt;
-        emit(Intern(lower(token)));  // uint, simple dictionary
+        emit(Intern(Lowered(token)));  // uint, simple dictionary
       } else {
         // numword ("258th"), simple dictionary. "1e10" would be a float.
         if (IsDigit(token[0])) {
@@ -233,7 +230,7 @@ std::optional<TsVector> EnglishTsVector::Lex(std::string_view text) {
             return std::nullopt;
           }
         }
-        emit(Intern(lower(token)));
+        emit(Intern(Lowered(token)));
       }
       i = j;
       continue;

@@ -91,6 +91,8 @@ class EnglishTsVector {
   // `text` interned; tokens of the simple dictionary (numbers) are their own
   // lexemes.
   Entry* Intern(std::string_view text);
+  // `token` ASCII-lowercased into lower_ (valid until the next call).
+  const std::string& Lowered(std::string_view token);
   // Empties the caches once they hold max_cache_entries_.
   void TrimCaches();
 
