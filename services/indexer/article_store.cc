@@ -3,7 +3,11 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <pqxx/pqxx>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -49,45 +53,67 @@ CREATE TEMP TABLE IF NOT EXISTS new_articles (
 ) ON COMMIT DELETE ROWS;
 )sql";
 
-// Authors and sites first, in name order so that two indexers inserting the
-// same names cannot deadlock. DO NOTHING takes no lock on existing rows.
+constexpr char kExistingArticles[] = "SELECT id FROM articles WHERE id = ANY($1::text[])";
+
+// Authors and sites of the new articles, inserted in name order so that two
+// indexers inserting the same names cannot deadlock; DO NOTHING takes no lock
+// on existing rows. Their ids are read by a second statement, whose snapshot
+// also sees names another indexer committed meanwhile.
 constexpr char kInsertAuthors[] = R"sql(
 INSERT INTO authors (name, bio)
-SELECT DISTINCT ON (author_name) author_name, author_bio FROM staging_articles
-WHERE author_name <> '' ORDER BY author_name, author_bio DESC
+SELECT DISTINCT ON (name) name, bio FROM unnest($1::text[], $2::text[]) AS t (name, bio)
+WHERE name <> '' ORDER BY name, bio DESC
 ON CONFLICT (name) DO NOTHING
 )sql";
+constexpr char kAuthorIds[] = "SELECT name, id FROM authors WHERE name = ANY($1::text[])";
 
 constexpr char kInsertSites[] = R"sql(
 INSERT INTO sites (name, tagline)
-SELECT DISTINCT ON (site_name) site_name, site_tagline FROM staging_articles
-WHERE site_name <> '' ORDER BY site_name, site_tagline DESC
+SELECT DISTINCT ON (name) name, tagline FROM unnest($1::text[], $2::text[]) AS t (name, tagline)
+WHERE name <> '' ORDER BY name, tagline DESC
 ON CONFLICT (name) DO NOTHING
 )sql";
+constexpr char kSiteIds[] = "SELECT name, id FROM sites WHERE name = ANY($1::text[])";
 
-// The tsvector is computed only for articles not stored yet, so replays cost
-// a primary-key probe per article rather than a re-index. Rows are inserted
-// in id order (no deadlock between indexers racing on the same ids), and the
-// ones really inserted are remembered in new_articles: only they count.
-constexpr char kInsertArticles[] = R"sql(
+// New articles whose tsvector the indexer computed go straight into articles
+// with binary COPY: no staging copy, no INSERT ... SELECT (README, indexer
+// performance). indexed_at and the fingerprint bands are filled by the
+// server. Rows arrive in id order, so indexers racing on the same ids wait
+// for each other instead of deadlocking; the loser's COPY fails with a
+// unique violation and the batch is written again (WriteBatch).
+constexpr char kCopyArticles[] =
+    "COPY articles (id, title, standfirst, body, author_name, author_bio, image_caption, "
+    "image_credit, site_name, site_tagline, url, language, word_count, fingerprint, "
+    "published_at, fetched_at, author_id, site_id, canonical_id, tsv_source, tsv) "
+    "FROM STDIN (FORMAT binary)";
+constexpr int16_t kArticleFields = 21;
+
+// What the later statements need of the articles just copied in.
+constexpr char kRememberCopied[] = R"sql(
+INSERT INTO new_articles
+SELECT id, author_id, site_id, indexed_at, fingerprint, author_bio FROM articles
+WHERE id = ANY($1::text[])
+)sql";
+
+// New articles the lexer could not vector (lexer off, or text it leaves to
+// PostgreSQL) are staged and get their tsvector from to_tsvector here. Only
+// rows really inserted are remembered in new_articles.
+constexpr char kInsertStagedArticles[] = R"sql(
 WITH inserted AS (
   INSERT INTO articles (id, title, standfirst, body, author_name, author_bio, image_caption,
                         image_credit, site_name, site_tagline, url, language, word_count,
                         fingerprint, published_at, fetched_at, author_id, site_id, canonical_id,
                         tsv_source, tsv)
-  SELECT DISTINCT ON (s.id) s.id, s.title, s.standfirst, s.body, s.author_name, s.author_bio,
+  SELECT s.id, s.title, s.standfirst, s.body, s.author_name, s.author_bio,
          s.image_caption, s.image_credit, s.site_name, s.site_tagline, s.url, s.language,
          s.word_count, s.fingerprint, NULLIF(s.published_at, '')::timestamptz,
-         NULLIF(s.fetched_at, '')::timestamptz, au.id, si.id, s.id,
-         CASE WHEN s.tsv IS NOT NULL THEN 'indexer' ELSE 'postgres' END,
-         CASE WHEN s.tsv IS NOT NULL THEN s.tsv
-              ELSE setweight(to_tsvector('english', s.title), 'A') ||
-                   setweight(to_tsvector('english', s.standfirst), 'B') ||
-                   setweight(to_tsvector('english', s.body), 'D') END
+         NULLIF(s.fetched_at, '')::timestamptz, au.id, si.id, s.id, 'postgres',
+         setweight(to_tsvector('english', s.title), 'A') ||
+         setweight(to_tsvector('english', s.standfirst), 'B') ||
+         setweight(to_tsvector('english', s.body), 'D')
   FROM staging_articles s
   LEFT JOIN authors au ON au.name = s.author_name AND s.author_name <> ''
   LEFT JOIN sites si ON si.name = s.site_name AND s.site_name <> ''
-  WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.id)
   ORDER BY s.id
   ON CONFLICT (id) DO NOTHING
   RETURNING id, author_id, site_id, indexed_at, fingerprint, author_bio)
@@ -175,10 +201,12 @@ ORDER BY article_id, page_id
 ON CONFLICT (article_id, page_id) DO NOTHING
 )sql";
 
-// A text[] literal; ids are hex, but quote and escape anyway.
-std::string PgTextArray(const std::set<std::string>& values) {
+// A text[] literal of any strings (names and bios too): every element
+// quoted, quotes and backslashes escaped.
+template <typename Strings>
+std::string PgTextArray(const Strings& values) {
   std::string out = "{";
-  for (const std::string& v : values) {
+  for (const auto& v : values) {
     if (out.size() > 1) out.push_back(',');
     out.push_back('"');
     for (char c : v) {
@@ -235,6 +263,151 @@ void AddStagingRow(const v1::Article& a, const std::string& body,
   }
 }
 
+void AddTimestampOrNull(const google::protobuf::Timestamp& ts, bool has, BinaryCopyRows* rows) {
+  if (has) {
+    rows->AddTimestamp(google::protobuf::util::TimeUtil::TimestampToMicroseconds(ts));
+  } else {
+    rows->AddNull();
+  }
+}
+
+void AddIdOrNull(const std::map<std::string, int64_t>& ids, const std::string& name,
+                 BinaryCopyRows* rows) {
+  auto it = ids.find(name);
+  if (it == ids.end()) {
+    rows->AddNull();
+  } else {
+    rows->AddInt64(it->second);
+  }
+}
+
+void AddArticleRow(const v1::Article& a, const std::string& body, const std::string& tsvector,
+                   const std::map<std::string, int64_t>& author_ids,
+                   const std::map<std::string, int64_t>& site_ids, BinaryCopyRows* rows) {
+  rows->BeginRow(kArticleFields);
+  rows->AddText(a.id());
+  rows->AddText(a.title());
+  rows->AddText(a.standfirst());
+  rows->AddText(body);
+  rows->AddText(a.author().name());
+  rows->AddText(a.author().bio());
+  rows->AddText(a.image().caption());
+  rows->AddText(a.image().credit());
+  rows->AddText(a.site().name());
+  rows->AddText(a.site().tagline());
+  rows->AddText(a.url());
+  rows->AddText(a.language().empty() ? std::string_view("und") : std::string_view(a.language()));
+  rows->AddInt32(a.word_count());
+  rows->AddInt64(static_cast<int64_t>(a.fingerprint()));
+  AddTimestampOrNull(a.published_at(), a.has_published_at(), rows);
+  AddTimestampOrNull(a.fetched_at(), a.has_fetched_at(), rows);
+  AddIdOrNull(author_ids, a.author().name(), rows);
+  AddIdOrNull(site_ids, a.site().name(), rows);
+  rows->AddText(a.id());  // canonical until linked to a near-duplicate
+  rows->AddText("indexer");
+  rows->AddText(tsvector);  // tsvector_recv reads these bytes
+}
+
+// name -> id of the given authors or sites, after inserting the missing ones.
+std::map<std::string, int64_t> UpsertNames(pqxx::work& txn, const char* insert,
+                                           const char* select,
+                                           const std::vector<std::string_view>& names,
+                                           const std::vector<std::string_view>& details) {
+  std::map<std::string, int64_t> ids;
+  if (names.empty()) return ids;
+  std::string name_array = PgTextArray(names);
+  txn.exec_params(insert, name_array, PgTextArray(details));
+  for (const pqxx::row& row : txn.exec_params(select, name_array)) {
+    ids.emplace(row[0].c_str(), row[1].as<int64_t>());
+  }
+  return ids;
+}
+
+struct PreparedArticle {
+  std::string body;                     // paragraphs joined by newlines
+  std::optional<std::string> tsvector;  // binary form; none: PostgreSQL computes it
+};
+
+PreparedArticle PrepareArticle(EnglishTsVector* lexer, const v1::Article& a) {
+  PreparedArticle prepared;
+  prepared.body = JoinBody(a);
+  if (lexer == nullptr) return prepared;
+  // Text the lexer does not handle is left to to_tsvector.
+  std::optional<TsVector> v = LexWeightedArticle(*lexer, a.title(), a.standfirst(), prepared.body);
+  if (v) {
+    prepared.tsvector.emplace();
+    v->AppendBinary(&*prepared.tsvector);
+  }
+  return prepared;
+}
+
+// Prepares articles on one thread per lexer (each lexer is single-threaded),
+// in the given order, while the caller consumes the finished ones in that
+// order: the server inserts rows while the next ones are lexed. The
+// destructor stops and joins the threads, also when the caller throws.
+class LexAhead {
+ public:
+  LexAhead(const std::vector<std::unique_ptr<EnglishTsVector>>& lexers,
+           const std::vector<v1::Article>& articles, std::vector<size_t> order)
+      : articles_(articles),
+        order_(std::move(order)),
+        prepared_(order_.size()),
+        done_(std::make_unique<std::atomic<bool>[]>(order_.size())) {
+    if (lexers.empty()) {
+      for (size_t k = 0; k < order_.size(); ++k) Prepare(nullptr, k);
+      return;
+    }
+    // Small batches (replays, tests) are not worth a thread each.
+    size_t threads = std::min(lexers.size(), 1 + order_.size() / 64);
+    for (size_t t = 0; t < threads; ++t) {
+      threads_.emplace_back([this, lexer = lexers[t].get()] { Run(lexer); });
+    }
+  }
+  LexAhead(const LexAhead&) = delete;
+  LexAhead& operator=(const LexAhead&) = delete;
+  ~LexAhead() {
+    stop_.store(true);
+    for (std::thread& t : threads_) t.join();
+  }
+
+  // The k-th article of the order, once prepared.
+  const PreparedArticle& Get(size_t k) {
+    if (!done_[k].load(std::memory_order_acquire)) {
+      std::unique_lock<std::mutex> lock(mu_);
+      ready_.wait(lock, [&] { return done_[k].load(std::memory_order_acquire); });
+    }
+    return prepared_[k];
+  }
+  double busy_ms() const { return busy_us_.load() / 1000.0; }
+
+ private:
+  void Run(EnglishTsVector* lexer) {
+    auto start = std::chrono::steady_clock::now();
+    for (size_t k = next_++; k < order_.size() && !stop_.load(); k = next_++) {
+      Prepare(lexer, k);
+      { std::lock_guard<std::mutex> lock(mu_); }  // a waiter is waiting or sees done_
+      ready_.notify_all();
+    }
+    busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - start).count();
+  }
+  void Prepare(EnglishTsVector* lexer, size_t k) {
+    prepared_[k] = PrepareArticle(lexer, articles_[order_[k]]);
+    done_[k].store(true, std::memory_order_release);
+  }
+
+  const std::vector<v1::Article>& articles_;
+  const std::vector<size_t> order_;
+  std::vector<PreparedArticle> prepared_;
+  std::unique_ptr<std::atomic<bool>[]> done_;
+  std::atomic<size_t> next_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<int64_t> busy_us_{0};
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 PgArticleStore::PgArticleStore(std::string database_url, int max_near_duplicate_distance,
@@ -251,11 +424,11 @@ PgArticleStore::~PgArticleStore() = default;
 
 bool PgArticleStore::LexerAgreesWithServer(pqxx::connection& conn) {
   v1::Article article = SelfCheckArticle();
-  std::vector<PreparedArticle> prepared = Prepare({article});
-  if (!prepared[0].tsvector) return false;
+  PreparedArticle prepared = PrepareArticle(lexers_[0].get(), article);
+  if (!prepared.tsvector) return false;
   pqxx::work txn(conn);  // rolled back: the staged row never lands
   BinaryCopyRows rows;
-  AddStagingRow(article, prepared[0].body, prepared[0].tsvector, &rows);
+  AddStagingRow(article, prepared.body, prepared.tsvector, &rows);
   SendBinaryCopy(txn, kCopyStagingArticles, rows.Finish());
   pqxx::row check = txn.exec1(
       "SELECT s.tsv = e.tsv, s.tsv::text, e.tsv::text FROM staging_articles s, LATERAL (SELECT "
@@ -298,107 +471,148 @@ absl::Status PgArticleStore::Connect() {
   }
 }
 
-std::vector<PgArticleStore::PreparedArticle> PgArticleStore::Prepare(
-    const std::vector<v1::Article>& articles) {
-  std::vector<PreparedArticle> prepared(articles.size());
-  // Lexing is the indexer's biggest CPU cost and needs no database: split it
-  // over the lexers (one per thread; each is single-threaded).
-  auto work = [&](size_t lexer, size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      const v1::Article& a = articles[i];
-      prepared[i].body = JoinBody(a);
-      if (lexers_.empty()) continue;
-      // Text the lexer does not handle is left to to_tsvector in the upsert.
-      std::optional<TsVector> v =
-          LexWeightedArticle(*lexers_[lexer], a.title(), a.standfirst(), prepared[i].body);
-      if (!v) continue;
-      prepared[i].tsvector.emplace();
-      v->AppendBinary(&*prepared[i].tsvector);
-    }
-  };
-  size_t threads = std::max<size_t>(1, std::min(lexers_.size(), articles.size() / 64));
-  std::vector<std::thread> pool;
-  size_t chunk = (articles.size() + threads - 1) / threads;
-  for (size_t t = 1; t < threads; ++t) {
-    pool.emplace_back(work, t, t * chunk, std::min(articles.size(), (t + 1) * chunk));
-  }
-  work(0, 0, std::min(articles.size(), chunk));
-  for (std::thread& t : pool) t.join();
-  return prepared;
-}
-
 absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles,
                                         WriteStats* stats) {
   if (articles.empty()) return absl::OkStatus();
   if (!conn_ || !conn_->is_open()) {
     if (absl::Status s = Connect(); !s.ok()) return s;
   }
-  try {
-    using Clock = std::chrono::steady_clock;
-    auto mark = Clock::now();
-    auto lap = [&mark]() {
-      auto now = Clock::now();
-      double ms = std::chrono::duration<double, std::milli>(now - mark).count();
-      mark = now;
-      return ms;
-    };
-    PhaseMillis phases;
-    std::vector<PreparedArticle> prepared = Prepare(articles);
-    phases.lex = lap();
-    BinaryCopyRows rows;
-    for (size_t index = 0; index < articles.size(); ++index) {
-      AddStagingRow(articles[index], prepared[index].body, prepared[index].tsvector, &rows);
-    }
-    pqxx::work txn(*conn_);
-    {
-      pqxx::stream_to copy(txn, "staging_sources");
-      for (const v1::Article& a : articles) {
-        for (const v1::SourcePage& s : a.sources()) {
-          copy << std::make_tuple(a.id(), s.page_id(), s.url(), s.site(),
-                                  s.has_fetched_at()
-                                      ? google::protobuf::util::TimeUtil::ToString(s.fetched_at())
-                                      : std::string());
-        }
+  // Another indexer may insert one of our new ids between our check and our
+  // COPY (only while partitions move between them); the COPY then fails
+  // and the next attempt sees the row as stored.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      WriteTransaction(articles, stats);
+      return absl::OkStatus();
+    } catch (const pqxx::unique_violation& e) {
+      if (attempt == kAttempts) {
+        conn_.reset();
+        return absl::UnavailableError(absl::StrCat("database write failed: ", e.what()));
       }
-      copy.complete();
+    } catch (const pqxx::broken_connection& e) {
+      conn_.reset();
+      return absl::UnavailableError(absl::StrCat("database connection lost: ", e.what()));
+    } catch (const std::exception& e) {
+      // Also reconnect: after a server restart libpq may report other errors first.
+      conn_.reset();
+      return absl::UnavailableError(absl::StrCat("database write failed: ", e.what()));
     }
-    SendBinaryCopy(txn, kCopyStagingArticles, rows.Finish());
-    phases.copy = lap();
-    txn.exec(kInsertAuthors);
-    txn.exec(kInsertSites);
-    pqxx::result inserted = txn.exec(kInsertArticles);
-    phases.insert = lap();
-    pqxx::result linked = txn.exec(kInsertSources);
-    txn.exec(kLinkLock);
-    if (inserted.affected_rows() > 0) txn.exec(kAppendFeed);
-    txn.exec(kCountAuthors);
-    txn.exec(kCountSites);
-    phases.counts = lap();
-    pqxx::result near = txn.exec_params(kLinkNearDuplicates, max_distance_);
-    if (!near.empty()) {
-      std::set<std::string> touched;
-      for (const pqxx::row& row : near) touched.insert(row[0].c_str());
-      txn.exec_params(kUpdateCanonical, PgTextArray(touched));
+  }
+}
+
+void PgArticleStore::WriteTransaction(const std::vector<v1::Article>& articles,
+                                      WriteStats* stats) {
+  using Clock = std::chrono::steady_clock;
+  auto mark = Clock::now();
+  auto lap = [&mark]() {
+    auto now = Clock::now();
+    double ms = std::chrono::duration<double, std::milli>(now - mark).count();
+    mark = now;
+    return ms;
+  };
+  PhaseMillis phases;
+  pqxx::work txn(*conn_);
+  {
+    pqxx::stream_to copy(txn, "staging_sources");
+    for (const v1::Article& a : articles) {
+      for (const v1::SourcePage& s : a.sources()) {
+        copy << std::make_tuple(a.id(), s.page_id(), s.url(), s.site(),
+                                s.has_fetched_at()
+                                    ? google::protobuf::util::TimeUtil::ToString(s.fetched_at())
+                                    : std::string());
+      }
     }
-    phases.near_duplicates = lap();
-    // Wakes watchers (query service WatchArticles) once this commits.
-    txn.exec("NOTIFY broadsheet_articles");
-    txn.commit();
-    phases.commit = lap();
-    if (stats != nullptr) {
-      stats->phases = phases;
-      stats->new_articles = static_cast<int>(inserted.affected_rows());
-      stats->new_sources = static_cast<int>(linked.affected_rows());
-      stats->near_duplicate_links = static_cast<int>(near.affected_rows() / 2);
+    copy.complete();
+  }
+
+  // The batch's articles not stored yet, each id once, in id order: only
+  // they are lexed and inserted (a replay costs a key lookup per article).
+  std::map<std::string_view, size_t> fresh;  // id -> index of its first occurrence
+  for (size_t i = 0; i < articles.size(); ++i) fresh.emplace(articles[i].id(), i);
+  {
+    std::vector<std::string_view> ids;
+    ids.reserve(fresh.size());
+    for (const auto& [id, index] : fresh) ids.push_back(id);
+    for (const pqxx::row& row : txn.exec_params(kExistingArticles, PgTextArray(ids))) {
+      fresh.erase(std::string_view(row[0].c_str(), row[0].size()));
     }
-    return absl::OkStatus();
-  } catch (const pqxx::broken_connection& e) {
-    conn_.reset();
-    return absl::UnavailableError(absl::StrCat("database connection lost: ", e.what()));
-  } catch (const std::exception& e) {
-    // Also reconnect: after a server restart libpq may report other errors first.
-    conn_.reset();
-    return absl::UnavailableError(absl::StrCat("database write failed: ", e.what()));
+  }
+  std::vector<size_t> order;
+  std::vector<std::string_view> author_names, author_bios, site_names, site_taglines;
+  for (const auto& [id, index] : fresh) {
+    order.push_back(index);
+    const v1::Article& a = articles[index];
+    if (!a.author().name().empty()) {
+      author_names.push_back(a.author().name());
+      author_bios.push_back(a.author().bio());
+    }
+    if (!a.site().name().empty()) {
+      site_names.push_back(a.site().name());
+      site_taglines.push_back(a.site().tagline());
+    }
+  }
+  LexAhead lexed(lexers_, articles, order);
+  std::map<std::string, int64_t> author_ids =
+      UpsertNames(txn, kInsertAuthors, kAuthorIds, author_names, author_bios);
+  std::map<std::string, int64_t> site_ids =
+      UpsertNames(txn, kInsertSites, kSiteIds, site_names, site_taglines);
+
+  // Rows go to the server in ~256 KB parts as they are lexed.
+  constexpr size_t kPart = 256 << 10;
+  BinaryCopyRows copied, staged;
+  std::vector<std::string_view> copied_ids;
+  std::optional<BinaryCopyStream> copy;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const v1::Article& a = articles[order[k]];
+    const PreparedArticle& p = lexed.Get(k);
+    if (!p.tsvector) {
+      AddStagingRow(a, p.body, std::nullopt, &staged);
+      continue;
+    }
+    AddArticleRow(a, p.body, *p.tsvector, author_ids, site_ids, &copied);
+    copied_ids.push_back(a.id());
+    if (!copy) copy.emplace(txn, kCopyArticles);
+    if (copied.pending_bytes() >= kPart) copy->Send(copied.Take());
+  }
+  if (copy) {
+    copy->Send(copied.Finish());
+    copy->End();
+  }
+  phases.lex = lexed.busy_ms();
+  phases.copy = lap();
+  int new_articles = 0;
+  if (!copied_ids.empty()) {
+    new_articles += static_cast<int>(
+        txn.exec_params(kRememberCopied, PgTextArray(copied_ids)).affected_rows());
+  }
+  if (staged.rows() > 0) {
+    SendBinaryCopy(txn, kCopyStagingArticles, staged.Finish());
+    new_articles += static_cast<int>(txn.exec(kInsertStagedArticles).affected_rows());
+  }
+  phases.insert = lap();
+  pqxx::result linked = txn.exec(kInsertSources);
+  txn.exec(kLinkLock);
+  if (new_articles > 0) txn.exec(kAppendFeed);
+  txn.exec(kCountAuthors);
+  txn.exec(kCountSites);
+  phases.counts = lap();
+  pqxx::result near = txn.exec_params(kLinkNearDuplicates, max_distance_);
+  if (!near.empty()) {
+    std::set<std::string> touched;
+    for (const pqxx::row& row : near) touched.insert(row[0].c_str());
+    txn.exec_params(kUpdateCanonical, PgTextArray(touched));
+  }
+  phases.near_duplicates = lap();
+  // Wakes watchers (query service WatchArticles) once this commits.
+  txn.exec("NOTIFY broadsheet_articles");
+  txn.commit();
+  phases.commit = lap();
+  if (stats != nullptr) {
+    stats->phases = phases;
+    stats->new_articles = new_articles;
+    stats->new_sources = static_cast<int>(linked.affected_rows());
+    stats->near_duplicate_links = static_cast<int>(near.affected_rows() / 2);
   }
 }
 

@@ -22,7 +22,9 @@
 
 namespace broadsheet {
 
-// Where a batch's time went, in milliseconds (copy includes lexing).
+// Where a batch's time went, in milliseconds. Lexing runs on its own threads
+// while the COPY streams finished rows: `lex` is its time summed over those
+// threads, `copy` the wall time until the COPY ended.
 struct PhaseMillis {
   double lex = 0, copy = 0, insert = 0, counts = 0, near_duplicates = 0, commit = 0;
 };
@@ -55,16 +57,11 @@ class PgArticleStore final : public ArticleStore {
   absl::Status WriteBatch(const std::vector<v1::Article>& articles, WriteStats* stats) override;
 
  private:
-  struct PreparedArticle {
-    std::string body;                     // paragraphs joined by newlines
-    std::optional<std::string> tsvector;  // binary form; empty: PostgreSQL computes it
-  };
-
   absl::Status Connect();
   // Whether this server reads the lexer's vectors as it would compute them.
   bool LexerAgreesWithServer(pqxx::connection& conn);
-  // The CPU work of a batch, done before the transaction opens.
-  std::vector<PreparedArticle> Prepare(const std::vector<v1::Article>& articles);
+  // The batch's transaction; throws what libpqxx throws.
+  void WriteTransaction(const std::vector<v1::Article>& articles, WriteStats* stats);
 
   std::string database_url_;
   int max_distance_;

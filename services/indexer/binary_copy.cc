@@ -65,52 +65,83 @@ void BinaryCopyRows::AddBool(bool value) {
   data_.push_back(value ? 1 : 0);
 }
 
+void BinaryCopyRows::AddTimestamp(int64_t unix_micros) {
+  constexpr int64_t kPostgresEpochMicros = 946684800LL * 1000000;
+  AddInt64(unix_micros - kPostgresEpochMicros);
+}
+
 void BinaryCopyRows::AddNull() { AppendBigEndian(0xffffffffu, 4); }
+
+std::string BinaryCopyRows::Take() {
+  std::string taken;
+  taken.swap(data_);
+  return taken;
+}
 
 const std::string& BinaryCopyRows::Finish() {
   AppendBigEndian(0xffff, 2);  // -1 fields: the trailer
   return data_;
 }
 
-void SendBinaryCopy(pqxx::dbtransaction& txn, const std::string& copy_statement,
-                    const std::string& rows) {
-  PGconn* conn = RawConnection::Of(txn);
-  auto failure = [conn](const std::string& what) -> std::string {
-    return what + ": " + PQerrorMessage(conn);
-  };
-  // Drains the results of the statement; the last error wins.
-  auto finish = [&](PGresult* first) {
-    std::string error;
-    std::string sqlstate;
-    for (PGresult* r = first; r != nullptr; r = PQgetResult(conn)) {
-      ExecStatusType status = PQresultStatus(r);
-      if (status != PGRES_COMMAND_OK && status != PGRES_COPY_IN) {
-        error = PQresultErrorMessage(r);
-        const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        sqlstate = state != nullptr ? state : "";
-      }
-      PQclear(r);
-    }
-    if (PQstatus(conn) != CONNECTION_OK) throw pqxx::broken_connection(failure("COPY"));
-    if (!error.empty()) throw pqxx::sql_error(error, copy_statement, sqlstate.empty() ? nullptr : sqlstate.c_str());
-  };
-  PGresult* started = PQexec(conn, copy_statement.c_str());
-  if (started == nullptr) throw pqxx::broken_connection(failure("COPY"));
+BinaryCopyStream::BinaryCopyStream(pqxx::dbtransaction& txn, std::string copy_statement)
+    : conn_(RawConnection::Of(txn)), statement_(std::move(copy_statement)) {
+  PGresult* started = PQexec(conn_, statement_.c_str());
+  if (started == nullptr) {
+    throw pqxx::broken_connection(std::string("COPY: ") + PQerrorMessage(conn_));
+  }
   if (PQresultStatus(started) != PGRES_COPY_IN) {
-    finish(started);
-    throw pqxx::sql_error("COPY did not start", copy_statement);
+    Finish(started);
+    throw pqxx::sql_error("COPY did not start", statement_);
   }
   PQclear(started);
+}
+
+void BinaryCopyStream::Send(std::string_view bytes) {
   // libpq buffers what it is given; chunks keep that buffer small.
   constexpr size_t kChunk = 1 << 20;
-  const char* error = nullptr;
-  for (size_t at = 0; at < rows.size() && error == nullptr; at += kChunk) {
-    size_t n = std::min(kChunk, rows.size() - at);
-    if (PQputCopyData(conn, rows.data() + at, static_cast<int>(n)) != 1) error = "COPY data";
+  for (size_t at = 0; at < bytes.size(); at += kChunk) {
+    size_t n = std::min(kChunk, bytes.size() - at);
+    if (PQputCopyData(conn_, bytes.data() + at, static_cast<int>(n)) != 1) {
+      // The server's reason, if it sent one, is more useful than libpq's.
+      PQputCopyEnd(conn_, "send failed");
+      Finish(PQgetResult(conn_));
+      throw pqxx::broken_connection(std::string("COPY data: ") + PQerrorMessage(conn_));
+    }
   }
-  if (PQputCopyEnd(conn, nullptr) != 1 && error == nullptr) error = "COPY end";
-  finish(PQgetResult(conn));
-  if (error != nullptr) throw pqxx::broken_connection(failure(error));
+}
+
+void BinaryCopyStream::End() {
+  bool sent = PQputCopyEnd(conn_, nullptr) == 1;
+  Finish(PQgetResult(conn_));
+  if (!sent) throw pqxx::broken_connection(std::string("COPY end: ") + PQerrorMessage(conn_));
+}
+
+// Drains the statement's results; the last error wins.
+void BinaryCopyStream::Finish(PGresult* first) {
+  std::string error;
+  std::string sqlstate;
+  for (PGresult* r = first; r != nullptr; r = PQgetResult(conn_)) {
+    ExecStatusType status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_COPY_IN) {
+      error = PQresultErrorMessage(r);
+      const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+      sqlstate = state != nullptr ? state : "";
+    }
+    PQclear(r);
+  }
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    throw pqxx::broken_connection(std::string("COPY: ") + PQerrorMessage(conn_));
+  }
+  if (error.empty()) return;
+  if (sqlstate == "23505") throw pqxx::unique_violation(error, statement_, sqlstate.c_str());
+  throw pqxx::sql_error(error, statement_, sqlstate.empty() ? nullptr : sqlstate.c_str());
+}
+
+void SendBinaryCopy(pqxx::dbtransaction& txn, const std::string& copy_statement,
+                    const std::string& rows) {
+  BinaryCopyStream copy(txn, copy_statement);
+  copy.Send(rows);
+  copy.End();
 }
 
 }  // namespace broadsheet

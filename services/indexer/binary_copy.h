@@ -15,6 +15,10 @@
 
 #include <pqxx/transaction_base>
 
+// libpq's PGconn and PGresult.
+struct pg_conn;
+struct pg_result;
+
 namespace broadsheet {
 
 class BinaryCopyRows {
@@ -26,6 +30,9 @@ class BinaryCopyRows {
   void AddInt32(int32_t value);
   void AddInt64(int64_t value);
   void AddBool(bool value);
+  // timestamptz from microseconds since 1970-01-01 UTC (the wire counts
+  // from 2000-01-01).
+  void AddTimestamp(int64_t unix_micros);
   void AddNull();
   // A field the caller encodes: `write` appends its bytes to the string it
   // is given (e.g. TsVector::AppendBinary).
@@ -37,7 +44,11 @@ class BinaryCopyRows {
     PatchLength(at);
   }
 
-  // The rows, ended with the trailer. Call once, after the last row.
+  // The bytes encoded since the last Take(), for streaming a long COPY in
+  // parts (the first part starts with the header).
+  std::string Take();
+  size_t pending_bytes() const { return data_.size(); }
+  // The rest, ended with the trailer. Call once, after the last row.
   const std::string& Finish();
   size_t rows() const { return rows_; }
 
@@ -49,9 +60,29 @@ class BinaryCopyRows {
   size_t rows_ = 0;
 };
 
-// Runs `copy_statement` (COPY ... FROM STDIN (FORMAT binary)) in `txn` and
-// sends `rows`. Throws pqxx::broken_connection when the connection is lost
-// and pqxx::sql_error when the server rejects the data.
+// One COPY ... FROM STDIN (FORMAT binary) in `txn`, fed in parts: the server
+// inserts what it has while the caller prepares the rest. The constructor
+// starts the COPY, End() finishes it. Throws pqxx::broken_connection when the
+// connection is lost, pqxx::unique_violation for a duplicate key and
+// pqxx::sql_error for other rejections. Until End(), nothing else may use
+// the transaction.
+class BinaryCopyStream {
+ public:
+  BinaryCopyStream(pqxx::dbtransaction& txn, std::string copy_statement);
+  BinaryCopyStream(const BinaryCopyStream&) = delete;
+  BinaryCopyStream& operator=(const BinaryCopyStream&) = delete;
+
+  void Send(std::string_view bytes);
+  void End();
+
+ private:
+  void Finish(pg_result* first);
+
+  pg_conn* conn_;
+  std::string statement_;
+};
+
+// The whole COPY at once: `rows` as BinaryCopyRows::Finish() returned them.
 void SendBinaryCopy(pqxx::dbtransaction& txn, const std::string& copy_statement,
                     const std::string& rows);
 

@@ -43,5 +43,18 @@ TEST(BinaryCopyRowsTest, EmptyTextIsNotNull) {
   EXPECT_EQ(rows.Finish(), kHeader + std::string("\x00\x01\x00\x00\x00\x00\xff\xff", 8));
 }
 
+TEST(BinaryCopyRowsTest, TimestampsCountFromTheYear2000) {
+  BinaryCopyRows rows;
+  rows.BeginRow(2);
+  rows.AddTimestamp(946684800LL * 1000000);      // 2000-01-01T00:00:00Z
+  rows.AddTimestamp(946684800LL * 1000000 - 1);  // a microsecond before
+  EXPECT_EQ(rows.Finish(),
+            kHeader + std::string("\x00\x02"
+                                  "\x00\x00\x00\x08" "\x00\x00\x00\x00\x00\x00\x00\x00"
+                                  "\x00\x00\x00\x08" "\xff\xff\xff\xff\xff\xff\xff\xff"
+                                  "\xff\xff",
+                                  2 + 12 + 12 + 2));
+}
+
 }  // namespace
 }  // namespace broadsheet

@@ -1,0 +1,160 @@
+// PgArticleStore against the real database: articles whose tsvector the
+// indexer computed are COPYed straight into `articles`; the others (lexer
+// off, or text it leaves to PostgreSQL) are staged and vectored by
+// to_tsvector. Both paths must store exactly the same rows, and a batch
+// mixing them must count, link and replay correctly.
+#include <gtest/gtest.h>
+#include <google/protobuf/util/time_util.h>
+
+#include <chrono>
+#include <pqxx/pqxx>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "indexer/article_store.h"
+#include "stack_test_util.h"
+
+namespace broadsheet {
+namespace {
+
+class ArticleStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    url_ = LoadCommonSettings().database_url;
+    std::string database_error;
+    try {
+      pqxx::connection probe(url_);
+      pqxx::nontransaction q(probe);
+      q.exec1("SELECT count(*) FROM articles");
+    } catch (const std::exception& e) {
+      database_error = e.what();
+    }
+    BROADSHEET_REQUIRE_STACK(database_error.empty(),
+                             "migrated database unreachable: " + database_error);
+    run_ = std::to_string(std::random_device{}()) + "-" +
+           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+
+  // A batch in the shapes the indexer sees: authors and sites shared or
+  // absent, dates present or not, an empty language, one id twice, and two
+  // articles whose text the lexer leaves to PostgreSQL.
+  std::vector<v1::Article> Batch(const std::string& prefix) const {
+    std::vector<v1::Article> batch;
+    for (int i = 0; i < 40; ++i) {
+      v1::Article a;
+      a.set_id(prefix + "-" + run_ + "-" + std::to_string(i));
+      a.set_title("Harbour board number " + std::to_string(i) + " meets the ferry operators");
+      a.set_standfirst(i % 5 == 0 ? "" : "Councillors want the timetable back by spring");
+      a.add_paragraphs("The board\xe2\x80\x99s chair said running costs rose again this year.");
+      a.add_paragraphs(i == 7 ? "Fares rose 3.5 per cent, see example.com for the table."
+                              : "Crews rehearsed the winter crossings twice.");
+      if (i == 11) a.add_paragraphs("Caf\xc3\xa9 owners by the quay were not asked.");
+      if (i % 3 != 0) {
+        a.mutable_author()->set_name("Reporter " + std::to_string(i % 4) + " " + run_);
+        a.mutable_author()->set_bio(i % 2 == 0 ? "Covers the coast." : "");
+      }
+      if (i % 4 != 0) {
+        a.mutable_site()->set_name("Quay Gazette " + run_);
+        a.mutable_site()->set_tagline("Local since 1901");
+      }
+      a.mutable_image()->set_caption(i % 2 ? "The ferry at dawn" : "");
+      a.mutable_image()->set_credit(i % 2 ? "Staff" : "");
+      a.set_url("https://quay.example/" + std::to_string(i));
+      a.set_language(i == 5 ? "" : "en");
+      a.set_word_count(20 + i);
+      a.set_fingerprint(0);  // no near-duplicate links between the two copies
+      if (i % 2 == 0) {
+        *a.mutable_published_at() =
+            google::protobuf::util::TimeUtil::SecondsToTimestamp(1700000000 + i * 3601);
+        a.mutable_published_at()->set_nanos(123456000);
+      }
+      if (i % 3 != 2) {
+        *a.mutable_fetched_at() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1700500000);
+      }
+      v1::SourcePage* source = a.add_sources();
+      source->set_page_id("page-" + run_ + "-" + std::to_string(i / 2));
+      source->set_url(a.url());
+      source->set_site("quay.example");
+      batch.push_back(a);
+    }
+    batch.push_back(batch[3]);  // the same article twice in one batch
+    return batch;
+  }
+
+  std::string url_;
+  std::string run_;
+};
+
+TEST_F(ArticleStoreTest, CopiedAndStagedPathsStoreTheSameRows) {
+  PgArticleStore with_lexer(url_, 3, /*compute_lexemes=*/true);
+  PgArticleStore without_lexer(url_, 3, /*compute_lexemes=*/false);
+  WriteStats copied, staged;
+  ASSERT_TRUE(with_lexer.WriteBatch(Batch("c"), &copied).ok());
+  ASSERT_TRUE(without_lexer.WriteBatch(Batch("s"), &staged).ok());
+  EXPECT_EQ(copied.new_articles, 40);
+  EXPECT_EQ(staged.new_articles, 40);
+
+  pqxx::connection c(url_);
+  pqxx::nontransaction q(c);
+  // Every column but the id (and what derives from it) must agree.
+  pqxx::row diff = q.exec_params1(R"sql(
+    SELECT count(*) FILTER (WHERE s.id IS NULL),
+           count(*) FILTER (WHERE (c.title, c.standfirst, c.body, c.author_name, c.author_bio,
+                                   c.image_caption, c.image_credit, c.site_name, c.site_tagline,
+                                   c.url, c.language, c.word_count, c.fingerprint, c.fp_band0,
+                                   c.published_at, c.fetched_at, c.author_id, c.site_id,
+                                   c.tsv::text, c.canonical_id = c.id)
+                             IS DISTINCT FROM
+                                  (s.title, s.standfirst, s.body, s.author_name, s.author_bio,
+                                   s.image_caption, s.image_credit, s.site_name, s.site_tagline,
+                                   s.url, s.language, s.word_count, s.fingerprint, s.fp_band0,
+                                   s.published_at, s.fetched_at, s.author_id, s.site_id,
+                                   s.tsv::text, s.canonical_id = s.id)),
+           count(*) FILTER (WHERE c.tsv_source = 'indexer'),
+           count(*) FILTER (WHERE s.tsv_source = 'postgres')
+    FROM articles c LEFT JOIN articles s ON s.id = 's' || substr(c.id, 2)
+    WHERE c.id LIKE 'c-' || $1 || '-%')sql",
+                                  run_);
+  EXPECT_EQ(diff[0].as<int>(), 0) << "copied articles without a staged twin";
+  EXPECT_EQ(diff[1].as<int>(), 0) << "rows that differ between the two paths";
+  EXPECT_EQ(diff[2].as<int>(), 38) << "all but the two texts left to PostgreSQL were copied";
+  EXPECT_EQ(diff[3].as<int>(), 40);
+
+  pqxx::row stored = q.exec_params1(
+      "SELECT published_at IS NULL, language, fetched_at IS NULL FROM articles WHERE id = $1",
+      "c-" + run_ + "-5");
+  EXPECT_TRUE(stored[0].as<bool>());
+  EXPECT_EQ(stored[1].as<std::string>(), "und");
+  EXPECT_TRUE(stored[2].as<bool>());
+  stored = q.exec_params1(
+      "SELECT published_at = to_timestamp(1700000000 + 4 * 3601) + interval '0.123456 s', "
+      "fetched_at = to_timestamp(1700500000) FROM articles WHERE id = $1",
+      "c-" + run_ + "-4");
+  EXPECT_TRUE(stored[0].as<bool>());
+  EXPECT_TRUE(stored[1].as<bool>());
+
+  // Counts: each author's and site's articles from both batches, once.
+  pqxx::row counts = q.exec_params1(
+      "SELECT (SELECT sum(article_count) FROM authors WHERE name LIKE '% ' || $1), "
+      "       (SELECT article_count FROM sites WHERE name = 'Quay Gazette ' || $1), "
+      "       (SELECT count(*) FROM source_pages WHERE article_id LIKE 'c-' || $1 || '-%')",
+      run_);
+  EXPECT_EQ(counts[0].as<int>(), 2 * 26);  // i % 3 != 0 for 26 of 40
+  EXPECT_EQ(counts[1].as<int>(), 2 * 30);  // i % 4 != 0 for 30 of 40
+  EXPECT_EQ(counts[2].as<int>(), 40);
+
+  // A replay stores nothing new and counts nothing twice.
+  WriteStats replayed;
+  ASSERT_TRUE(with_lexer.WriteBatch(Batch("c"), &replayed).ok());
+  EXPECT_EQ(replayed.new_articles, 0);
+  EXPECT_EQ(replayed.new_sources, 0);
+  EXPECT_EQ(q.exec_params1("SELECT article_count FROM sites WHERE name = 'Quay Gazette ' || $1",
+                           run_)[0]
+                .as<int>(),
+            60);
+}
+
+}  // namespace
+}  // namespace broadsheet
