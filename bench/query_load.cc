@@ -10,6 +10,8 @@
 // --no-snippets switch them off in direct mode) or --rpc=get
 // (GetArticle of ids from --ids). --relevance-window=N mirrors the service's
 // BROADSHEET_QUERY_RELEVANCE_WINDOW in direct mode (0: rank every match).
+// --query=TEXT sends only that query; --slowest=N lists the N slowest
+// requests (query or id) on stderr.
 //   broadsheet-query-load --target=grpc --address=127.0.0.1:50052 --rpc=search
 //       --words=words.txt --concurrency=16 --seconds=20
 #include <grpcpp/grpcpp.h>
@@ -101,6 +103,11 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   std::atomic<long> errors{0};
   std::vector<std::vector<double>> latencies(concurrency);
+  // --slowest=N prints the N slowest requests (query text or id) to stderr.
+  const size_t slowest = std::stoul(get("slowest", "0"));
+  // --query=TEXT searches only that (one query shape at a time).
+  const std::string fixed_query = get("query", "");
+  std::vector<std::vector<std::pair<double, std::string>>> requests(concurrency);
   std::vector<std::thread> threads;
   auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
   for (int t = 0; t < concurrency; ++t) {
@@ -109,8 +116,10 @@ int main(int argc, char** argv) {
       while (!stop && Clock::now() < deadline) {
         auto start = Clock::now();
         bool ok = true;
+        std::string what;
         if (rpc == "search") {
-          std::string q = MakeQuery(words, common, rng);
+          std::string q = fixed_query.empty() ? MakeQuery(words, common, rng) : fixed_query;
+          what = q;
           if (reader) {
             broadsheet::ArticleQuery query;
             broadsheet::ParsedQuery parsed = broadsheet::ParseSearchQuery(q);
@@ -131,6 +140,7 @@ int main(int argc, char** argv) {
           }
         } else {
           const std::string& id = ids[rng() % ids.size()];
+          what = id;
           if (reader) {
             ok = reader->Get(id, std::chrono::seconds(10)).ok();
           } else {
@@ -143,8 +153,9 @@ int main(int argc, char** argv) {
           }
         }
         if (!ok) ++errors;
-        latencies[t].push_back(
-            std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        latencies[t].push_back(ms);
+        if (slowest > 0) requests[t].emplace_back(ms, std::move(what));
       }
     });
   }
@@ -160,5 +171,15 @@ int main(int argc, char** argv) {
               target.c_str(), rpc.c_str(), concurrency, all.size(), seconds,
               all.size() / seconds, pct(0.50), pct(0.90), pct(0.99), all.empty() ? 0 : all.back(),
               errors.load());
+  if (slowest > 0) {
+    std::vector<std::pair<double, std::string>> timed;
+    for (auto& v : requests) timed.insert(timed.end(), v.begin(), v.end());
+    size_t n = std::min(slowest, timed.size());
+    std::partial_sort(timed.begin(), timed.begin() + static_cast<long>(n), timed.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; i < n; ++i) {
+      std::fprintf(stderr, "%9.2f ms  %s\n", timed[i].first, timed[i].second.c_str());
+    }
+  }
   return errors > 0 ? 1 : 0;
 }

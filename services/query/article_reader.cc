@@ -50,7 +50,8 @@ std::string FilterSql(bool with_text = true) {
       " AND ($7::text = '' OR a.fetched_at >= NULLIF($7::text, '')::timestamptz)",
       " AND ($8::text = '' OR a.fetched_at < NULLIF($8::text, '')::timestamptz)",
       " AND ($9::text = '' OR a.language = $9::text)",
-      " AND ($10::boolean OR a.canonical_id IS NULL OR a.canonical_id = a.id)");
+      // IS TRUE: estimated from migration 105's expression statistics.
+      " AND ($10::boolean OR (a.canonical_id IS NULL OR a.canonical_id = a.id) IS TRUE)");
 }
 
 // Columns after the article's: the sort key as text, the snippet's source
@@ -79,20 +80,26 @@ std::string RankedPageSql(const char* ranked) {
 // that ranks every match also counts them and their facets (exact, at no
 // extra visits): extra columns after HitExtras are the number of matches
 // and the facets as SearchFacets JSON.
-std::string SearchRelevanceSql() {
-  auto facet = [](const char* name, const char* col) {
+// The facets of the rows of `source` (columns author_name, site_name,
+// language) as SearchFacets JSON: the 20 largest values of each.
+std::string FacetsJsonSql(const char* source) {
+  auto facet = [source](const char* name, const char* col) {
     return absl::StrCat("'", name, "', (SELECT coalesce(json_agg(json_build_object('value', x.v, "
                         "'count', x.n) ORDER BY x.n DESC, x.v), '[]'::json) FROM (SELECT m.", col,
-                        " AS v, count(*) AS n FROM m WHERE m.", col, " <> '' GROUP BY m.", col,
-                        " ORDER BY 2 DESC, 1 LIMIT 20) x)");
+                        " AS v, count(*) AS n FROM ", source, " m WHERE m.", col,
+                        " <> '' GROUP BY m.", col, " ORDER BY 2 DESC, 1 LIMIT 20) x)");
   };
+  return absl::StrCat("json_build_object(", facet("authors", "author_name"), ", ",
+                      facet("sites", "site_name"), ", ", facet("languages", "language"),
+                      ")::text");
+}
+
+std::string SearchRelevanceSql() {
   return absl::StrCat(
       "WITH m AS MATERIALIZED (SELECT a.id, ts_rank_cd(a.tsv, ", kTsQuery,
       ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(), "), ",
       RankedPageSql("m"), ", "
-      "totals AS (SELECT (SELECT count(*) FROM m) AS n, json_build_object(",
-      facet("authors", "author_name"), ", ", facet("sites", "site_name"), ", ",
-      facet("languages", "language"), ")::text AS facets) "
+      "totals AS (SELECT (SELECT count(*) FROM m) AS n, ", FacetsJsonSql("m"), " AS facets) "
       "SELECT ", kArticleColumns, HitExtras("h.rank"), ", t.n, t.facets "
       "FROM hits h JOIN articles a ON a.id = h.id CROSS JOIN totals t ORDER BY h.rank DESC, h.id");
 }
@@ -102,18 +109,19 @@ std::string SearchRelevanceSql() {
 // rows per match instead of every match). Later pages pass the window's
 // oldest match as $15 (date) / $16 (id) and rank everything from there on,
 // so they rank the same articles (plus any newer arrivals). Extra columns:
-// the window's oldest date and id, and its size.
+// the window's oldest date and id, its size and its facets (the window is
+// the facets' sample: a second sample would cost a bitmap of every match).
 std::string SearchRelevanceWindowSql() {
   return absl::StrCat(
       "WITH cand AS MATERIALIZED (SELECT a.id, ", kDate, " AS d, ts_rank_cd(a.tsv, ", kTsQuery,
-      ") AS rank FROM articles a WHERE ", FilterSql(), " AND ($15::text = '' OR (", kDate,
+      ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(), " AND ($15::text = '' OR (", kDate,
       ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text)) ORDER BY ", kDate,
       " DESC, a.id DESC LIMIT CASE WHEN $15::text = '' THEN $14::bigint END), "
       "edge AS (SELECT c.d, c.id FROM cand c ORDER BY c.d, c.id LIMIT 1), ",
       RankedPageSql("cand"), " "
       "SELECT ", kArticleColumns, HitExtras("h.rank"),
-      ", (SELECT e.d::text FROM edge e), (SELECT e.id FROM edge e), (SELECT count(*) FROM cand) "
-      "FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.rank DESC, h.id");
+      ", (SELECT e.d::text FROM edge e), (SELECT e.id FROM edge e), (SELECT count(*) FROM cand), ",
+      FacetsJsonSql("cand"), " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.rank DESC, h.id");
 }
 
 // Newest first along articles_newest_idx.
@@ -491,11 +499,13 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
     // Relevance over a window of recent matches, or over every match. Only
     // an unfiltered query is judged (the estimate knows nothing of filters).
     std::string window = options.after ? options.after->window : std::string();
+    int64_t estimated_matches = -1;  // the planner's, when asked
     if (relevance && !options.after && options.relevance_window > 0 && !query.text.empty()) {
       bool use = options.force_relevance_window;
       if (!use && !query.HasFilters()) {
         pqxx::row estimate = txn.exec_prepared1("search_estimate", query.text);
-        use = UseRelevanceWindow(static_cast<double>(estimate[0].as<int64_t>()),
+        estimated_matches = estimate[0].as<int64_t>();
+        use = UseRelevanceWindow(static_cast<double>(estimated_matches),
                                  static_cast<double>(estimate[1].as<int64_t>()),
                                  options.relevance_window);
       }
@@ -563,6 +573,35 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
         return absl::InternalError("database returned malformed facets");
       }
       page.facets.set_facets_exact(true);
+    } else if (options.facets && windowed && !rows.empty()) {
+      // Counted over the ranked window: exact when the window holds every
+      // match (a first page with room to spare), else scaled to the
+      // planner's estimate of all matches (windows are for unfiltered
+      // queries, which it estimates).
+      const int64_t in_window = rows[0][kArticleColumnCount + 6].as<int64_t>();
+      if (!google::protobuf::util::JsonStringToMessage(rows[0][kArticleColumnCount + 7].c_str(),
+                                                       &page.facets)
+               .ok()) {
+        return absl::InternalError("database returned malformed facets");
+      }
+      page.total_size_exact = !options.after && in_window < options.relevance_window;
+      page.total_size = in_window;
+      if (!page.total_size_exact && !query.HasFilters()) {
+        if (estimated_matches < 0) {
+          estimated_matches = txn.exec_prepared1("search_estimate", query.text)[0].as<int64_t>();
+        }
+        page.total_size = std::max(in_window, estimated_matches);
+      }
+      page.facets.set_facets_exact(page.total_size_exact);
+      if (in_window > 0 && page.total_size > in_window) {
+        double scale = static_cast<double>(page.total_size) / static_cast<double>(in_window);
+        for (auto* counts : {page.facets.mutable_authors(), page.facets.mutable_sites(),
+                             page.facets.mutable_languages()}) {
+          for (v1::FacetCount& c : *counts) {
+            c.set_count(static_cast<int64_t>(static_cast<double>(c.count()) * scale + 0.5));
+          }
+        }
+      }
     } else if (options.facets) {
       // Total and facets from a sample of the matches.
       pqxx::result sample = ExecFiltered(txn, "search_sample", query, kSearchSampleCap);
