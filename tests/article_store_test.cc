@@ -10,6 +10,7 @@
 #include <pqxx/pqxx>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/env.h"
@@ -154,6 +155,33 @@ TEST_F(ArticleStoreTest, CopiedAndStagedPathsStoreTheSameRows) {
                            run_)[0]
                 .as<int>(),
             60);
+}
+
+// Two indexers writing the same new articles at once (as while partitions
+// move between them): one COPY waits for the other's and then fails on the
+// duplicate key; that writer must try again and find the articles stored.
+// Both succeed, and every article and count is there once.
+TEST_F(ArticleStoreTest, ConcurrentWritersOfTheSameArticlesBothSucceed) {
+  PgArticleStore first(url_), second(url_);
+  for (int round = 0; round < 4; ++round) {
+    std::vector<v1::Article> batch = Batch("r" + std::to_string(round));
+    WriteStats a, b;
+    absl::Status status_a, status_b;
+    std::thread other([&] { status_b = second.WriteBatch(batch, &b); });
+    status_a = first.WriteBatch(batch, &a);
+    other.join();
+    ASSERT_TRUE(status_a.ok()) << status_a;
+    ASSERT_TRUE(status_b.ok()) << status_b;
+    EXPECT_EQ(a.new_articles + b.new_articles, 40) << "round " << round;
+  }
+  pqxx::connection c(url_);
+  pqxx::nontransaction q(c);
+  pqxx::row counts = q.exec_params1(
+      "SELECT (SELECT count(*) FROM articles WHERE id LIKE 'r_-' || $1 || '-%'), "
+      "       (SELECT article_count FROM sites WHERE name = 'Quay Gazette ' || $1)",
+      run_);
+  EXPECT_EQ(counts[0].as<int>(), 4 * 40);
+  EXPECT_EQ(counts[1].as<int>(), 4 * 30);
 }
 
 }  // namespace
