@@ -4,7 +4,9 @@
 // article already stored (same id, hence same content) is left as it is and
 // only new source pages are linked.
 //
-// PgArticleStore is not thread-safe: one per indexer thread.
+// PgArticleStore is not thread-safe: one per indexer thread. Inside
+// WriteBatch it lexes on `lexer_threads` threads of its own, joined before
+// it returns.
 #ifndef BROADSHEET_SERVICES_INDEXER_ARTICLE_STORE_H_
 #define BROADSHEET_SERVICES_INDEXER_ARTICLE_STORE_H_
 
