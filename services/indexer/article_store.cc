@@ -19,10 +19,6 @@
 namespace broadsheet {
 namespace {
 
-std::string TimeText(const google::protobuf::Timestamp& ts, bool has) {
-  return has ? google::protobuf::util::TimeUtil::ToString(ts) : std::string();
-}
-
 // Paragraphs are stored newline-joined; a stray newline inside one would
 // split it on the way back, so fold it to a space.
 std::string JoinBody(const v1::Article& a) {
@@ -38,8 +34,8 @@ constexpr char kCreateStaging[] = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS staging_articles (
   id text, title text, standfirst text, body text, author_name text, author_bio text,
   image_caption text, image_credit text, site_name text, site_tagline text, url text,
-  language text, word_count integer, fingerprint bigint, published_at text, fetched_at text,
-  tsv tsvector
+  language text, word_count integer, fingerprint bigint, published_at timestamptz,
+  fetched_at timestamptz, tsv tsvector
 ) ON COMMIT DELETE ROWS;
 -- Staged values live for one statement: compressing them (bodies, vectors)
 -- cost more than it saved.
@@ -86,7 +82,6 @@ constexpr char kCopyArticles[] =
     "image_credit, site_name, site_tagline, url, language, word_count, fingerprint, "
     "published_at, fetched_at, author_id, site_id, canonical_id, tsv_source, tsv) "
     "FROM STDIN (FORMAT binary)";
-constexpr int16_t kArticleFields = 21;
 
 // What the later statements need of the articles just copied in.
 constexpr char kRememberCopied[] = R"sql(
@@ -106,8 +101,7 @@ WITH inserted AS (
                         tsv_source, tsv)
   SELECT s.id, s.title, s.standfirst, s.body, s.author_name, s.author_bio,
          s.image_caption, s.image_credit, s.site_name, s.site_tagline, s.url, s.language,
-         s.word_count, s.fingerprint, NULLIF(s.published_at, '')::timestamptz,
-         NULLIF(s.fetched_at, '')::timestamptz, au.id, si.id, s.id, 'postgres',
+         s.word_count, s.fingerprint, s.published_at, s.fetched_at, au.id, si.id, s.id, 'postgres',
          setweight(to_tsvector('english', s.title), 'A') ||
          setweight(to_tsvector('english', s.standfirst), 'B') ||
          setweight(to_tsvector('english', s.body), 'D')
@@ -235,33 +229,6 @@ v1::Article SelfCheckArticle() {
 }
 
 constexpr char kCopyStagingArticles[] = "COPY staging_articles FROM STDIN (FORMAT binary)";
-constexpr int16_t kStagingArticleFields = 17;
-
-void AddStagingRow(const v1::Article& a, const std::string& body,
-                   const std::optional<std::string>& tsvector, BinaryCopyRows* rows) {
-  rows->BeginRow(kStagingArticleFields);
-  rows->AddText(a.id());
-  rows->AddText(a.title());
-  rows->AddText(a.standfirst());
-  rows->AddText(body);
-  rows->AddText(a.author().name());
-  rows->AddText(a.author().bio());
-  rows->AddText(a.image().caption());
-  rows->AddText(a.image().credit());
-  rows->AddText(a.site().name());
-  rows->AddText(a.site().tagline());
-  rows->AddText(a.url());
-  rows->AddText(a.language().empty() ? std::string_view("und") : std::string_view(a.language()));
-  rows->AddInt32(a.word_count());
-  rows->AddInt64(static_cast<int64_t>(a.fingerprint()));
-  rows->AddText(TimeText(a.published_at(), a.has_published_at()));
-  rows->AddText(TimeText(a.fetched_at(), a.has_fetched_at()));
-  if (tsvector) {
-    rows->AddText(*tsvector);  // tsvector_recv reads these bytes
-  } else {
-    rows->AddNull();
-  }
-}
 
 void AddTimestampOrNull(const google::protobuf::Timestamp& ts, bool has, BinaryCopyRows* rows) {
   if (has) {
@@ -281,10 +248,9 @@ void AddIdOrNull(const std::map<std::string, int64_t>& ids, const std::string& n
   }
 }
 
-void AddArticleRow(const v1::Article& a, const std::string& body, const std::string& tsvector,
-                   const std::map<std::string, int64_t>& author_ids,
-                   const std::map<std::string, int64_t>& site_ids, BinaryCopyRows* rows) {
-  rows->BeginRow(kArticleFields);
+// The columns staging_articles and articles share, id to fetched_at.
+constexpr int16_t kContentFields = 16;
+void AddContentColumns(const v1::Article& a, const std::string& body, BinaryCopyRows* rows) {
   rows->AddText(a.id());
   rows->AddText(a.title());
   rows->AddText(a.standfirst());
@@ -301,6 +267,24 @@ void AddArticleRow(const v1::Article& a, const std::string& body, const std::str
   rows->AddInt64(static_cast<int64_t>(a.fingerprint()));
   AddTimestampOrNull(a.published_at(), a.has_published_at(), rows);
   AddTimestampOrNull(a.fetched_at(), a.has_fetched_at(), rows);
+}
+
+void AddStagingRow(const v1::Article& a, const std::string& body,
+                   const std::optional<std::string>& tsvector, BinaryCopyRows* rows) {
+  rows->BeginRow(kContentFields + 1);
+  AddContentColumns(a, body, rows);
+  if (tsvector) {
+    rows->AddText(*tsvector);  // tsvector_recv reads these bytes
+  } else {
+    rows->AddNull();
+  }
+}
+
+void AddArticleRow(const v1::Article& a, const std::string& body, const std::string& tsvector,
+                   const std::map<std::string, int64_t>& author_ids,
+                   const std::map<std::string, int64_t>& site_ids, BinaryCopyRows* rows) {
+  rows->BeginRow(kContentFields + 5);
+  AddContentColumns(a, body, rows);
   AddIdOrNull(author_ids, a.author().name(), rows);
   AddIdOrNull(site_ids, a.site().name(), rows);
   rows->AddText(a.id());  // canonical until linked to a near-duplicate
