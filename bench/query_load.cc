@@ -11,7 +11,8 @@
 // (GetArticle of ids from --ids). --relevance-window=N mirrors the service's
 // BROADSHEET_QUERY_RELEVANCE_WINDOW in direct mode (0: rank every match).
 // --query=TEXT sends only that query; --slowest=N lists the N slowest
-// requests (query or id) on stderr.
+// requests (query or id) on stderr; --search-pool=N mirrors the service's
+// BROADSHEET_QUERY_SEARCH_POOL_SIZE in direct mode (default 4).
 //   broadsheet-query-load --target=grpc --address=127.0.0.1:50052 --rpc=search
 //       --words=words.txt --concurrency=16 --seconds=20
 #include <grpcpp/grpcpp.h>
@@ -89,7 +90,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<broadsheet::ArticleReader> reader;
   std::vector<std::unique_ptr<broadsheet::v1::QueryService::Stub>> stubs;
   if (target == "direct") {
-    reader = std::make_unique<broadsheet::ArticleReader>(get("database", ""), concurrency);
+    // As the service: lookups on their own pool, searches on
+    // --search-pool connections (BROADSHEET_QUERY_SEARCH_POOL_SIZE).
+    reader = std::make_unique<broadsheet::ArticleReader>(get("database", ""), concurrency,
+                                                         std::stoi(get("search-pool", "4")));
   } else {
     // A few channels, so one HTTP/2 connection's framing is not the limit.
     for (int i = 0; i < std::max(1, concurrency / 4); ++i) {

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -25,6 +26,7 @@
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
 #include "query/article_reader.h"
+#include "query/pg_pool.h"
 #include "stack_test_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -800,6 +802,28 @@ TEST_F(QueryTest, TooManyWatchesAreResourceExhausted) {
     code = reader->Finish().error_code();
   }
   EXPECT_EQ(code, grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+// The search pool is small on purpose (it caps concurrent searches), so a
+// request may wait for a connection: only until its deadline, then
+// DEADLINE_EXCEEDED, and a connection freed later is handed out again.
+TEST(PgPoolTest, WaitsForAFreeConnectionOnlyUntilTheDeadline) {
+  PgPool pool(LoadCommonSettings().database_url, 1, [](pqxx::connection&) {});
+  std::optional<absl::StatusOr<PgPool::Lease>> held(pool.Acquire());
+  BROADSHEET_REQUIRE_STACK(held->ok(), "database unreachable: " + held->status().ToString());
+  auto start = std::chrono::steady_clock::now();
+  auto waited = pool.Acquire(start + std::chrono::milliseconds(100));
+  auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(waited.status().code(), absl::StatusCode::kDeadlineExceeded) << waited.status();
+  EXPECT_GE(elapsed, std::chrono::milliseconds(100));
+  EXPECT_LT(elapsed, std::chrono::seconds(5));
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    held.reset();  // the lease returns its connection
+  });
+  auto next = pool.Acquire(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  release.join();
+  EXPECT_TRUE(next.ok()) << next.status();
 }
 
 }  // namespace

@@ -384,15 +384,23 @@ absl::Status DatabaseError(const std::exception& e) {
 // (read-only REPEATABLE READ never fails to serialise).
 enum class Snapshot { kOneStatement, kShared, kReadWrite };
 
-// Runs `fn(txn)` on a pooled connection with the statement timeout set;
-// maps exceptions to absl::Status.
+// Runs `fn(txn)` on a pooled connection with the statement timeout set to
+// what is left of `deadline` (none when it is max()); maps exceptions to
+// absl::Status.
 template <typename T, typename Fn>
-absl::StatusOr<T> RunQueryOnce(PgPool& pool, std::chrono::milliseconds timeout,
+absl::StatusOr<T> RunQueryOnce(PgPool& pool, std::chrono::steady_clock::time_point deadline,
                                Snapshot snapshot, Fn& fn) {
-  auto lease = pool.Acquire();
+  auto lease = pool.Acquire(deadline);
   if (!lease.ok()) return lease.status();
   try {
     pqxx::connection& conn = **lease;
+    // Time spent waiting for the connection counts against the deadline.
+    std::chrono::milliseconds timeout(0);
+    if (deadline != std::chrono::steady_clock::time_point::max()) {
+      timeout = std::max(std::chrono::milliseconds(1),
+                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                             deadline - std::chrono::steady_clock::now()));
+    }
     ApplyStatementTimeout(conn, timeout);
     switch (snapshot) {
       case Snapshot::kOneStatement: {
@@ -434,9 +442,11 @@ absl::StatusOr<T> RunQueryOnce(PgPool& pool, std::chrono::milliseconds timeout,
 template <typename T, typename Fn>
 absl::StatusOr<T> RunQuery(PgPool& pool, std::chrono::milliseconds timeout, Snapshot snapshot,
                            Fn fn) {
-  absl::StatusOr<T> result = RunQueryOnce<T>(pool, timeout, snapshot, fn);
+  const auto deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
+                                            : std::chrono::steady_clock::time_point::max();
+  absl::StatusOr<T> result = RunQueryOnce<T>(pool, deadline, snapshot, fn);
   if (result.status().code() == absl::StatusCode::kUnavailable) {
-    result = RunQueryOnce<T>(pool, timeout, snapshot, fn);
+    result = RunQueryOnce<T>(pool, deadline, snapshot, fn);
   }
   return result;
 }
@@ -482,10 +492,11 @@ std::string ArticleQuery::Binding() const {
                        "\x1f");
 }
 
-ArticleReader::ArticleReader(std::string database_url, int pool_size)
-    : search_pool_(database_url, pool_size,
+ArticleReader::ArticleReader(std::string database_url, int lookup_connections,
+                             int search_connections)
+    : search_pool_(database_url, search_connections > 0 ? search_connections : lookup_connections,
                    [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/true); }),
-      lookup_pool_(std::move(database_url), pool_size,
+      lookup_pool_(std::move(database_url), lookup_connections,
                    [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/false); }) {}
 
 absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,

@@ -104,16 +104,20 @@ struct IndexedArticle {
   PageCursor cursor;  // key: its position in article_feed (commit order)
 };
 
-// Reads go through two connection pools of `pool_size` each: searches and
-// other filter-shaped statements are planned for each execution's
-// parameters (GIN or btree, disabled filters folded away), while lookups by
-// id reuse a generic plan (planning was two thirds of a GetArticle's time in
-// the database). Thread-safe.
+// Reads go through two connection pools: searches and other filter-shaped
+// statements are planned for each execution's parameters (GIN or btree,
+// disabled filters folded away), while lookups by id reuse a generic plan
+// (planning was two thirds of a GetArticle's time in the database). The
+// search pool's size is how many searches run at once: each keeps a core of
+// PostgreSQL busy, so about the database's core count is best (more only
+// time-slice them). Thread-safe.
 class ArticleReader {
  public:
-  ArticleReader(std::string database_url, int pool_size);
+  // `search_connections` 0: as many as `lookup_connections`.
+  ArticleReader(std::string database_url, int lookup_connections, int search_connections = 0);
 
-  // `timeout` becomes the statement timeout (0 = none) in every method.
+  // `timeout` (0 = none) bounds the wait for a connection and, for what is
+  // left of it, the statements (statement timeout), in every method.
   absl::StatusOr<SearchPage> Search(const ArticleQuery& query, const SearchOptions& options,
                                     std::chrono::milliseconds timeout);
 

@@ -1,5 +1,7 @@
 #include "query/pg_pool.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace broadsheet {
@@ -7,9 +9,22 @@ namespace broadsheet {
 PgPool::PgPool(std::string database_url, int size, std::function<void(pqxx::connection&)> prepare)
     : database_url_(std::move(database_url)), prepare_(std::move(prepare)), free_slots_(size) {}
 
-absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
+absl::StatusOr<PgPool::Lease> PgPool::Acquire(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  available_.wait(lock, [&] { return !idle_.empty() || free_slots_ > 0; });
+  const int available = static_cast<int>(idle_.size()) + free_slots_ - reserved_;
+  if (!waiters_.empty() || available <= 0) {
+    Waiter me;
+    waiters_.push_back(&me);
+    auto granted = [&] { return me.granted; };
+    if (deadline == std::chrono::steady_clock::time_point::max()) {
+      me.turn.wait(lock, granted);
+    } else if (!me.turn.wait_until(lock, deadline, granted)) {
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
+      return absl::DeadlineExceededError(
+          "every database connection of the query service was busy until the deadline");
+    }
+    --reserved_;  // what was reserved for me is taken below
+  }
   if (!idle_.empty()) {
     std::unique_ptr<pqxx::connection> conn = std::move(idle_.back());
     idle_.pop_back();
@@ -25,8 +40,19 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire() {
   } catch (const std::exception& e) {
     std::lock_guard<std::mutex> relock(mu_);
     ++free_slots_;
-    available_.notify_one();
+    GrantLocked();
     return absl::UnavailableError(absl::StrCat("database: ", e.what()));
+  }
+}
+
+void PgPool::GrantLocked() {
+  while (!waiters_.empty() &&
+         static_cast<int>(idle_.size()) + free_slots_ - reserved_ > 0) {
+    Waiter* next = waiters_.front();
+    waiters_.pop_front();
+    next->granted = true;
+    ++reserved_;
+    next->turn.notify_one();
   }
 }
 
@@ -36,7 +62,7 @@ void PgPool::DiscardIdle() {
     std::lock_guard<std::mutex> lock(mu_);
     free_slots_ += static_cast<int>(idle_.size());
     dropped.swap(idle_);
-    available_.notify_all();
+    GrantLocked();
   }
   // Closed outside the lock.
 }
@@ -48,7 +74,7 @@ void PgPool::Release(std::unique_ptr<pqxx::connection> conn) {
   } else {
     ++free_slots_;
   }
-  available_.notify_one();
+  GrantLocked();
 }
 
 }  // namespace broadsheet

@@ -1,10 +1,16 @@
 // A fixed-size pool of PostgreSQL connections, each with the query
-// service's statements prepared. Acquire() blocks until a connection is free.
+// service's statements prepared. Acquire() blocks until a connection is free
+// or the caller's deadline passes; waiters are served first come, first
+// served (a condition variable alone lets newcomers overtake, which made
+// the latency tail under load). The size also caps how many statements of
+// the pool's kind run at once, so it doubles as a concurrency limit.
 // A lease whose connection broke is reopened on next use. Thread-safe.
 #ifndef BROADSHEET_SERVICES_QUERY_PG_POOL_H_
 #define BROADSHEET_SERVICES_QUERY_PG_POOL_H_
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -42,22 +48,31 @@ class PgPool {
     std::unique_ptr<pqxx::connection> conn_;
   };
 
-  // UNAVAILABLE when no connection can be opened.
-  absl::StatusOr<Lease> Acquire();
+  // UNAVAILABLE when no connection can be opened; DEADLINE_EXCEEDED when
+  // none is free before `deadline`.
+  absl::StatusOr<Lease> Acquire(
+      std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
   // Closes every idle connection (after one was found broken: a restarted
   // server breaks them all); leased ones return as usual.
   void DiscardIdle();
 
  private:
+  struct Waiter {
+    std::condition_variable turn;
+    bool granted = false;  // a connection or slot is reserved for it
+  };
   void Release(std::unique_ptr<pqxx::connection> conn);
+  // Hands what is free (beyond what is reserved) to the longest waiters.
+  void GrantLocked();
 
   std::string database_url_;
   std::function<void(pqxx::connection&)> prepare_;
   std::mutex mu_;
-  std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  int free_slots_;  // connections that may still be opened
+  int free_slots_;    // connections that may still be opened
+  int reserved_ = 0;  // idle connections or slots granted to woken waiters
+  std::deque<Waiter*> waiters_;
 };
 
 }  // namespace broadsheet
