@@ -592,8 +592,8 @@ TEST_F(QueryTest, GetAndBatchGetReturnFullArticlesSourcesAndDuplicates) {
 // Needs the indexer to fill articles.canonical_id (collapse).
 TEST_F(QueryTest, NearDuplicatesCollapseByDefault) {
   std::string w = Nonce();
-  TestArticle original{"The " + w + " dam is to be removed", "Engineers back the " + w + " plan.",
-                       Body(w, 3), "Ruth Penhale"};
+  TestArticle original{"The " + w + " dam is to be removed soon",
+                       "Engineers back the " + w + " plan.", Body(w, 3), "Ruth Penhale"};
   TestArticle copy = original;
   copy.title = "Removal of the " + w + " dam approved";
   std::vector<std::string> ids = Ingest({original});
@@ -609,6 +609,16 @@ TEST_F(QueryTest, NearDuplicatesCollapseByDefault) {
   ASSERT_EQ(collapsed.hits_size(), 1);
   EXPECT_EQ(collapsed.hits(0).article().id(), std::min(ids[0], ids[1]));
   EXPECT_EQ(collapsed.hits(0).duplicate_count(), 1);
+
+  // A word only the non-canonical copy (the larger id) has still finds it:
+  // the group is shown by its smallest matching article.
+  const bool copy_is_later = ids[1] > ids[0];
+  v1::SearchArticlesRequest later_only;
+  later_only.set_query(w + (copy_is_later ? " approved" : " soon"));
+  v1::SearchArticlesResponse found = SearchUntil(later_only, 1);
+  ASSERT_EQ(found.hits_size(), 1);
+  EXPECT_EQ(found.hits(0).article().id(), std::max(ids[0], ids[1]));
+  EXPECT_EQ(found.hits(0).duplicate_count(), 1);
 }
 
 TEST_F(QueryTest, ListArticlesFiltersAndPagesNewestFirst) {

@@ -27,31 +27,51 @@ constexpr int kArticleColumnCount = 16;
 
 // An article's date for newest-first order (see migrations/100_query_search.sql).
 constexpr char kDate[] = "coalesce(a.published_at, a.fetched_at, a.indexed_at)";
-constexpr char kHost[] = "lower(substring(a.url from '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)'))";
 constexpr char kTsQuery[] = "websearch_to_tsquery('english', $1::text)";
 
-// The filter of an ArticleQuery over `articles a`, with the parameter
-// layout every search/list/watch statement shares:
+// The host of an article's URL, for site filters.
+std::string HostSql(const char* t) {
+  return absl::StrCat("lower(substring(", t, ".url from '^[A-Za-z][A-Za-z0-9+.-]*://([^/:?#]+)'))");
+}
+
+// The conditions of an ArticleQuery on `articles <t>` but the collapse of
+// near-duplicates (FilterSql), with the parameter layout every
+// search/list/watch statement shares:
 //   $1 text, $2 limit, $3 authors[], $4 sites[], $5/$6 published from/to,
 //   $7/$8 fetched from/to, $9 language, $10 include_duplicates.
 // An empty parameter disables its condition; the pool plans every
 // execution for its parameters (plan_cache_mode = force_custom_plan), so
 // disabled conditions fold away and never cost a scan.
+std::string MatchSql(const char* t, bool with_text) {
+  const std::string host = HostSql(t);
+  return absl::StrCat(
+      with_text ? absl::StrCat("($1::text = '' OR ", t, ".tsv @@ ", kTsQuery, ") AND ") : "",
+      "(cardinality($3::text[]) = 0 OR lower(", t, ".author_name) = ANY($3::text[]))",
+      " AND (cardinality($4::text[]) = 0 OR EXISTS (SELECT 1 FROM unnest($4::text[]) s(v) WHERE ",
+      "lower(", t, ".site_name) = s.v OR ", host, " = s.v OR right(", host,
+      ", length(s.v) + 1) = '.' || s.v OR EXISTS (SELECT 1 FROM source_pages sp ",
+      "WHERE sp.article_id = ", t, ".id AND lower(sp.site) = s.v)))",
+      " AND ($5::text = '' OR ", t, ".published_at >= NULLIF($5::text, '')::timestamptz)",
+      " AND ($6::text = '' OR ", t, ".published_at < NULLIF($6::text, '')::timestamptz)",
+      " AND ($7::text = '' OR ", t, ".fetched_at >= NULLIF($7::text, '')::timestamptz)",
+      " AND ($8::text = '' OR ", t, ".fetched_at < NULLIF($8::text, '')::timestamptz)",
+      " AND ($9::text = '' OR ", t, ".language = $9::text)");
+}
+
+// The filter of an ArticleQuery over `articles a`. Unless $10 asks for
+// every copy, a group of near-duplicates (same canonical_id) shows one
+// article: the one with the smallest id among those that match. That is
+// the canonical article (canonical_id = id; IS TRUE: estimated from
+// migration 105's statistics) unless it does not match, e.g. a later
+// version carries a word the first lacks: then the smallest matching copy
+// stands for the group, instead of the match vanishing. Only non-canonical
+// matches run the NOT EXISTS probe (the OR stops at the first true arm).
 std::string FilterSql(bool with_text = true) {
   return absl::StrCat(
-      with_text ? absl::StrCat("($1::text = '' OR a.tsv @@ ", kTsQuery, ") AND ") : "",
-      "(cardinality($3::text[]) = 0 OR lower(a.author_name) = ANY($3::text[]))",
-      " AND (cardinality($4::text[]) = 0 OR EXISTS (SELECT 1 FROM unnest($4::text[]) s(v) WHERE ",
-      "lower(a.site_name) = s.v OR ", kHost, " = s.v OR right(", kHost,
-      ", length(s.v) + 1) = '.' || s.v OR EXISTS (SELECT 1 FROM source_pages sp ",
-      "WHERE sp.article_id = a.id AND lower(sp.site) = s.v)))",
-      " AND ($5::text = '' OR a.published_at >= NULLIF($5::text, '')::timestamptz)",
-      " AND ($6::text = '' OR a.published_at < NULLIF($6::text, '')::timestamptz)",
-      " AND ($7::text = '' OR a.fetched_at >= NULLIF($7::text, '')::timestamptz)",
-      " AND ($8::text = '' OR a.fetched_at < NULLIF($8::text, '')::timestamptz)",
-      " AND ($9::text = '' OR a.language = $9::text)",
-      // IS TRUE: estimated from migration 105's expression statistics.
-      " AND ($10::boolean OR (a.canonical_id IS NULL OR a.canonical_id = a.id) IS TRUE)");
+      MatchSql("a", with_text),
+      " AND ($10::boolean OR (a.canonical_id IS NULL OR a.canonical_id = a.id) IS TRUE",
+      " OR NOT EXISTS (SELECT 1 FROM articles b WHERE b.canonical_id = a.canonical_id",
+      " AND b.id < a.id AND ", MatchSql("b", /*with_text=*/true), "))");
 }
 
 // Columns after the article's: the sort key as text, the snippet's source
@@ -63,7 +83,7 @@ std::string HitExtras(const char* key) {
       ", ", key, "::text, CASE WHEN $1::text = '' OR NOT $11::boolean THEN left(a.body, 240) ",
       "ELSE a.standfirst || E'\\n' || a.body END, ",
       "CASE WHEN $10::boolean THEN 0 ELSE (SELECT count(*) FROM articles d "
-      "WHERE d.canonical_id = a.id AND d.id <> a.id) END, ", kTsQuery, "::text");
+      "WHERE d.canonical_id = a.canonical_id AND d.id <> a.id) END, ", kTsQuery, "::text");
 }
 
 // `hits`: the page of ranked rows (id, rank) of `ranked` after the cursor
