@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
         std::make_unique<GinCleaner>(settings.database_url, "articles_tsv_idx", merge_interval);
   }
   Indexer indexer(&store, producer->get(), settings.dlq_topic);
-  const size_t batch_size = static_cast<size_t>(EnvIntOr("BROADSHEET_INDEXER_BATCH", 1000));
+  const size_t batch_size = static_cast<size_t>(EnvIntOr("BROADSHEET_INDEXER_BATCH", 4000));
   const auto batch_wait = std::chrono::milliseconds(EnvIntOr("BROADSHEET_INDEXER_BATCH_MS", 200));
   LogInfo("indexer started", {{"group", options.group_id},
                               {"topic", settings.articles_topic},
