@@ -15,6 +15,7 @@
 
 #include "common/env.h"
 #include "indexer/article_store.h"
+#include "query/article_reader.h"
 #include "stack_test_util.h"
 
 namespace broadsheet {
@@ -182,6 +183,53 @@ TEST_F(ArticleStoreTest, ConcurrentWritersOfTheSameArticlesBothSucceed) {
       run_);
   EXPECT_EQ(counts[0].as<int>(), 4 * 40);
   EXPECT_EQ(counts[1].as<int>(), 4 * 30);
+}
+
+// Near-duplicate links do not chain: A~B and B~C with A and C apart give
+// canonical ids A, A, B. Search shows one article per group, the smallest
+// matching one: a word in all three shows only A (C's canonical, B, also
+// matches), a word only in C shows C.
+TEST_F(ArticleStoreTest, SearchCollapsesAChainOfNearDuplicatesToItsSmallestMatch) {
+  PgArticleStore store(url_);
+  const std::string word = "chainword" + std::to_string(std::random_device{}() % 1000000);
+  // Random per run, so no earlier run's chain is within reach of this one.
+  std::mt19937_64 rng(std::random_device{}());
+  const uint64_t a_fp = (rng() | 0x8000000000000000ULL) & ~0x3fULL;
+  const uint64_t b_fp = a_fp ^ 0x7;         // 3 bits from A
+  const uint64_t c_fp = b_fp ^ 0x38;        // 3 bits from B, 6 from A
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    v1::Article a = Batch("n").at(0);
+    a.set_id("n-" + run_ + "-chain-" + std::to_string(i));
+    a.set_title("Ferry " + word + " timetable " + (i == 2 ? "ferrylate" + word : "ok"));
+    a.set_fingerprint(i == 0 ? a_fp : i == 1 ? b_fp : c_fp);
+    ids.push_back(a.id());
+    WriteStats stats;
+    ASSERT_TRUE(store.WriteBatch({a}, &stats).ok());
+  }
+  pqxx::connection c(url_);
+  pqxx::nontransaction q(c);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(q.exec_params1("SELECT canonical_id FROM articles WHERE id = $1", ids[i])[0]
+                  .as<std::string>(),
+              ids[i == 2 ? 1 : 0]);
+  }
+
+  ArticleReader reader(url_, 1);
+  auto hits_for = [&](const std::string& text) {
+    ArticleQuery query;
+    query.text = text;
+    SearchOptions options;
+    auto page = reader.Search(query, options, std::chrono::seconds(10));
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> found;
+    if (page.ok()) {
+      for (const auto& hit : page->hits) found.push_back(hit.article().id());
+    }
+    return found;
+  };
+  EXPECT_EQ(hits_for(word), std::vector<std::string>{ids[0]});
+  EXPECT_EQ(hits_for("ferrylate" + word), std::vector<std::string>{ids[2]});
 }
 
 }  // namespace

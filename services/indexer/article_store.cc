@@ -343,16 +343,18 @@ class LexAhead {
     }
     // Small batches (replays, tests) are not worth a thread each.
     size_t threads = std::min(lexers.size(), 1 + order_.size() / 64);
-    for (size_t t = 0; t < threads; ++t) {
-      threads_.emplace_back([this, lexer = lexers[t].get()] { Run(lexer); });
+    try {
+      for (size_t t = 0; t < threads; ++t) {
+        threads_.emplace_back([this, lexer = lexers[t].get()] { Run(lexer); });
+      }
+    } catch (...) {
+      StopAndJoin();  // a joinable thread must not be destroyed
+      throw;
     }
   }
   LexAhead(const LexAhead&) = delete;
   LexAhead& operator=(const LexAhead&) = delete;
-  ~LexAhead() {
-    stop_.store(true);
-    for (std::thread& t : threads_) t.join();
-  }
+  ~LexAhead() { StopAndJoin(); }
 
   // The k-th article of the order, once prepared.
   const PreparedArticle& Get(size_t k) {
@@ -365,18 +367,25 @@ class LexAhead {
   double busy_ms() const { return busy_us_.load() / 1000.0; }
 
  private:
+  void StopAndJoin() {
+    stop_.store(true);
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+  }
   void Run(EnglishTsVector* lexer) {
-    auto start = std::chrono::steady_clock::now();
     for (size_t k = next_++; k < order_.size() && !stop_.load(); k = next_++) {
       Prepare(lexer, k);
       { std::lock_guard<std::mutex> lock(mu_); }  // a waiter is waiting or sees done_
       ready_.notify_all();
     }
+  }
+  // Counts its time before marking the article done, so busy_ms() is
+  // complete once the last article has been taken.
+  void Prepare(EnglishTsVector* lexer, size_t k) {
+    auto start = std::chrono::steady_clock::now();
+    prepared_[k] = PrepareArticle(lexer, articles_[order_[k]]);
     busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(
                     std::chrono::steady_clock::now() - start).count();
-  }
-  void Prepare(EnglishTsVector* lexer, size_t k) {
-    prepared_[k] = PrepareArticle(lexer, articles_[order_[k]]);
     done_[k].store(true, std::memory_order_release);
   }
 
@@ -463,13 +472,21 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
   }
   // Another indexer may insert one of our new ids between our check and our
   // COPY (only while partitions move between them); the COPY then fails
-  // and the next attempt sees the row as stored.
+  // and the next attempt sees the row as stored. Deadlocks retry too.
   constexpr int kAttempts = 3;
   for (int attempt = 1;; ++attempt) {
     try {
       WriteTransaction(articles, stats);
       return absl::OkStatus();
     } catch (const pqxx::unique_violation& e) {
+      if (attempt == kAttempts) {
+        conn_.reset();
+        return absl::UnavailableError(absl::StrCat("database write failed: ", e.what()));
+      }
+    } catch (const pqxx::deadlock_detected& e) {
+      // Indexers lock new ids in id order within each path (COPY, staged),
+      // so two that split a batch differently between the paths (one with
+      // its lexer off) can deadlock; PostgreSQL aborts one, which retries.
       if (attempt == kAttempts) {
         conn_.reset();
         return absl::UnavailableError(absl::StrCat("database write failed: ", e.what()));

@@ -90,10 +90,22 @@ BinaryCopyStream::BinaryCopyStream(pqxx::dbtransaction& txn, std::string copy_st
     throw pqxx::broken_connection(std::string("COPY: ") + PQerrorMessage(conn_));
   }
   if (PQresultStatus(started) != PGRES_COPY_IN) {
+    open_ = false;
     Finish(started);
     throw pqxx::sql_error("COPY did not start", statement_);
   }
   PQclear(started);
+}
+
+BinaryCopyStream::~BinaryCopyStream() {
+  if (!open_) return;
+  if (PQputCopyEnd(conn_, "abandoned") == 1) {
+    try {
+      Finish(PQgetResult(conn_));
+    } catch (const std::exception&) {
+      // The server's "COPY abandoned" error: expected, nothing to report.
+    }
+  }
 }
 
 void BinaryCopyStream::Send(std::string_view bytes) {
@@ -103,6 +115,7 @@ void BinaryCopyStream::Send(std::string_view bytes) {
     size_t n = std::min(kChunk, bytes.size() - at);
     if (PQputCopyData(conn_, bytes.data() + at, static_cast<int>(n)) != 1) {
       // The server's reason, if it sent one, is more useful than libpq's.
+      open_ = false;
       PQputCopyEnd(conn_, "send failed");
       Finish(PQgetResult(conn_));
       throw pqxx::broken_connection(std::string("COPY data: ") + PQerrorMessage(conn_));
@@ -111,6 +124,7 @@ void BinaryCopyStream::Send(std::string_view bytes) {
 }
 
 void BinaryCopyStream::End() {
+  open_ = false;
   bool sent = PQputCopyEnd(conn_, nullptr) == 1;
   Finish(PQgetResult(conn_));
   if (!sent) throw pqxx::broken_connection(std::string("COPY end: ") + PQerrorMessage(conn_));
@@ -122,7 +136,14 @@ void BinaryCopyStream::Finish(PGresult* first) {
   std::string sqlstate;
   for (PGresult* r = first; r != nullptr; r = PQgetResult(conn_)) {
     ExecStatusType status = PQresultStatus(r);
-    if (status != PGRES_COMMAND_OK && status != PGRES_COPY_IN) {
+    if (status == PGRES_COPY_IN) {
+      // Still copying: the end was not sent (libpq reports why); asking
+      // again would return the same forever.
+      error = std::string("COPY not ended: ") + PQerrorMessage(conn_);
+      PQclear(r);
+      break;
+    }
+    if (status != PGRES_COMMAND_OK) {
       error = PQresultErrorMessage(r);
       const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
       sqlstate = state != nullptr ? state : "";
@@ -134,6 +155,7 @@ void BinaryCopyStream::Finish(PGresult* first) {
   }
   if (error.empty()) return;
   if (sqlstate == "23505") throw pqxx::unique_violation(error, statement_, sqlstate.c_str());
+  if (sqlstate == "40P01") throw pqxx::deadlock_detected(error);
   throw pqxx::sql_error(error, statement_, sqlstate.empty() ? nullptr : sqlstate.c_str());
 }
 

@@ -64,11 +64,14 @@ class BinaryCopyRows {
 // inserts what it has while the caller prepares the rest. The constructor
 // starts the COPY, End() finishes it. Throws pqxx::broken_connection when the
 // connection is lost, pqxx::unique_violation for a duplicate key and
-// pqxx::sql_error for other rejections. Until End(), nothing else may use
-// the transaction.
+// pqxx::deadlock_detected for a deadlock and pqxx::sql_error for other
+// rejections. Until End(), nothing else may use the transaction.
 class BinaryCopyStream {
  public:
   BinaryCopyStream(pqxx::dbtransaction& txn, std::string copy_statement);
+  // Without End(), cancels the COPY, so the connection is usable (for the
+  // transaction's rollback) after an exception.
+  ~BinaryCopyStream();
   BinaryCopyStream(const BinaryCopyStream&) = delete;
   BinaryCopyStream& operator=(const BinaryCopyStream&) = delete;
 
@@ -80,6 +83,7 @@ class BinaryCopyStream {
 
   pg_conn* conn_;
   std::string statement_;
+  bool open_ = true;
 };
 
 // The whole COPY at once: `rows` as BinaryCopyRows::Finish() returned them.

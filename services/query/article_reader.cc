@@ -64,14 +64,17 @@ std::string MatchSql(const char* t, bool with_text) {
 // the canonical article (canonical_id = id; IS TRUE: estimated from
 // migration 105's statistics) unless it does not match, e.g. a later
 // version carries a word the first lacks: then the smallest matching copy
-// stands for the group, instead of the match vanishing. Only non-canonical
-// matches run the NOT EXISTS probe (the OR stops at the first true arm).
+// stands for the group, instead of the match vanishing. Links do not
+// chain (canonical_id is the smallest id among an article's own
+// near-duplicates), so the canonical article itself is probed by id too.
+// Only non-canonical matches run the NOT EXISTS probe (the OR stops at the
+// first true arm).
 std::string FilterSql(bool with_text = true) {
   return absl::StrCat(
       MatchSql("a", with_text),
       " AND ($10::boolean OR (a.canonical_id IS NULL OR a.canonical_id = a.id) IS TRUE",
-      " OR NOT EXISTS (SELECT 1 FROM articles b WHERE b.canonical_id = a.canonical_id",
-      " AND b.id < a.id AND ", MatchSql("b", /*with_text=*/true), "))");
+      " OR NOT EXISTS (SELECT 1 FROM articles b WHERE (b.canonical_id = a.canonical_id",
+      " OR b.id = a.canonical_id) AND b.id < a.id AND ", MatchSql("b", /*with_text=*/true), "))");
 }
 
 // Columns after the article's: the sort key as text, the snippet's source

@@ -342,10 +342,13 @@ grpc::Status QueryServiceImpl::WatchArticles(
   while (!context->IsCancelled() && !stopping_) {
     auto batch = reader_->IndexedAfter(query, *cursor, kBatch, std::chrono::seconds(10));
     if (!batch.ok()) {
-      if (batch.status().code() != absl::StatusCode::kUnavailable) {
+      // A restarting database, or every search connection busy for the
+      // whole poll (the watch's own deadline is not at stake): try again.
+      const absl::StatusCode code = batch.status().code();
+      if (code != absl::StatusCode::kUnavailable && code != absl::StatusCode::kDeadlineExceeded) {
         return ToGrpcStatus(batch.status());
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // database restarting
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
       continue;
     }
     for (IndexedArticle& item : *batch) {
