@@ -473,31 +473,28 @@ absl::Status PgArticleStore::WriteBatch(const std::vector<v1::Article>& articles
   // Another indexer may insert one of our new ids between our check and our
   // COPY (only while partitions move between them); the COPY then fails
   // and the next attempt sees the row as stored. Deadlocks retry too.
+  // Also reconnects: after a server restart libpq may report other errors
+  // than a broken connection first.
+  auto failed = [this](const char* what, const std::exception& e) {
+    conn_.reset();
+    return absl::UnavailableError(absl::StrCat(what, e.what()));
+  };
   constexpr int kAttempts = 3;
   for (int attempt = 1;; ++attempt) {
     try {
       WriteTransaction(articles, stats);
       return absl::OkStatus();
     } catch (const pqxx::unique_violation& e) {
-      if (attempt == kAttempts) {
-        conn_.reset();
-        return absl::UnavailableError(absl::StrCat("database write failed: ", e.what()));
-      }
+      if (attempt == kAttempts) return failed("database write failed: ", e);
     } catch (const pqxx::deadlock_detected& e) {
       // Indexers lock new ids in id order within each path (COPY, staged),
       // so two that split a batch differently between the paths (one with
       // its lexer off) can deadlock; PostgreSQL aborts one, which retries.
-      if (attempt == kAttempts) {
-        conn_.reset();
-        return absl::UnavailableError(absl::StrCat("database write failed: ", e.what()));
-      }
+      if (attempt == kAttempts) return failed("database write failed: ", e);
     } catch (const pqxx::broken_connection& e) {
-      conn_.reset();
-      return absl::UnavailableError(absl::StrCat("database connection lost: ", e.what()));
+      return failed("database connection lost: ", e);
     } catch (const std::exception& e) {
-      // Also reconnect: after a server restart libpq may report other errors first.
-      conn_.reset();
-      return absl::UnavailableError(absl::StrCat("database write failed: ", e.what()));
+      return failed("database write failed: ", e);
     }
   }
 }

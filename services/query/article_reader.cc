@@ -475,7 +475,7 @@ absl::StatusOr<T> RunQuery(PgPool& pool, std::chrono::milliseconds timeout, Snap
   return result;
 }
 
-void AddFacets(const pqxx::result& rows, double scale, v1::SearchFacets* facets) {
+void AddFacets(const pqxx::result& rows, v1::SearchFacets* facets) {
   for (const pqxx::row& row : rows) {
     std::string kind = row[0].c_str();
     google::protobuf::RepeatedPtrField<v1::FacetCount>* target =
@@ -486,7 +486,19 @@ void AddFacets(const pqxx::result& rows, double scale, v1::SearchFacets* facets)
     if (target == nullptr) continue;
     v1::FacetCount* count = target->Add();
     count->set_value(row[1].c_str());
-    count->set_count(static_cast<int64_t>(row[2].as<int64_t>() * scale + 0.5));
+    count->set_count(row[2].as<int64_t>());
+  }
+}
+
+// Facet counts of a sample of `sampled` matches, scaled to `total` of them.
+void ScaleFacets(int64_t sampled, int64_t total, v1::SearchFacets* facets) {
+  if (sampled <= 0 || total <= sampled) return;
+  double scale = static_cast<double>(total) / static_cast<double>(sampled);
+  for (auto* counts :
+       {facets->mutable_authors(), facets->mutable_sites(), facets->mutable_languages()}) {
+    for (v1::FacetCount& c : *counts) {
+      c.set_count(static_cast<int64_t>(static_cast<double>(c.count()) * scale + 0.5));
+    }
   }
 }
 
@@ -628,22 +640,13 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
         page.total_size = std::max(in_window, estimated_matches);
       }
       page.facets.set_facets_exact(page.total_size_exact);
-      if (in_window > 0 && page.total_size > in_window) {
-        double scale = static_cast<double>(page.total_size) / static_cast<double>(in_window);
-        for (auto* counts : {page.facets.mutable_authors(), page.facets.mutable_sites(),
-                             page.facets.mutable_languages()}) {
-          for (v1::FacetCount& c : *counts) {
-            c.set_count(static_cast<int64_t>(static_cast<double>(c.count()) * scale + 0.5));
-          }
-        }
-      }
+      ScaleFacets(in_window, page.total_size, &page.facets);
     } else if (options.facets) {
       // Total and facets from a sample of the matches.
       pqxx::result sample = ExecFiltered(txn, "search_sample", query, kSearchSampleCap);
       int64_t sampled = sample[0][2].as<int64_t>();
       int64_t passing = sample[1][2].as<int64_t>();
       int64_t estimate = sample[2][2].as<int64_t>();
-      double scale = 1.0;
       if (sampled < kSearchSampleCap || estimate < 0) {
         // Without words the sample is drawn from the filtered rows: exact
         // below the cap, a lower bound at it.
@@ -653,10 +656,10 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
         page.total_size_exact = false;
         double share = static_cast<double>(passing) / static_cast<double>(sampled);
         page.total_size = std::max<int64_t>(passing, static_cast<int64_t>(estimate * share));
-        if (passing > 0) scale = static_cast<double>(page.total_size) / passing;
       }
       page.facets.set_facets_exact(page.total_size_exact);
-      AddFacets(sample, scale, &page.facets);
+      AddFacets(sample, &page.facets);
+      ScaleFacets(passing, page.total_size, &page.facets);
     }
     bool short_page = static_cast<int>(page.hits.size()) < options.page_size && !options.after;
     if (short_page && !options.spell_words.empty()) {

@@ -11,8 +11,7 @@ PgPool::PgPool(std::string database_url, int size, std::function<void(pqxx::conn
 
 absl::StatusOr<PgPool::Lease> PgPool::Acquire(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
-  const int available = static_cast<int>(idle_.size()) + free_slots_ - reserved_;
-  if (!waiters_.empty() || available <= 0) {
+  if (!waiters_.empty() || UnreservedLocked() <= 0) {
     Waiter me;
     waiters_.push_back(&me);
     auto granted = [&] { return me.granted; };
@@ -45,9 +44,12 @@ absl::StatusOr<PgPool::Lease> PgPool::Acquire(std::chrono::steady_clock::time_po
   }
 }
 
+int PgPool::UnreservedLocked() const {
+  return static_cast<int>(idle_.size()) + free_slots_ - reserved_;
+}
+
 void PgPool::GrantLocked() {
-  while (!waiters_.empty() &&
-         static_cast<int>(idle_.size()) + free_slots_ - reserved_ > 0) {
+  while (!waiters_.empty() && UnreservedLocked() > 0) {
     Waiter* next = waiters_.front();
     waiters_.pop_front();
     next->granted = true;

@@ -63,6 +63,8 @@ class PgPool {
     bool granted = false;  // a connection or slot is reserved for it
   };
   void Release(std::unique_ptr<pqxx::connection> conn);
+  // Idle connections plus slots to open, less those granted to waiters.
+  int UnreservedLocked() const;
   // Hands what is free (beyond what is reserved) to the longest waiters.
   void GrantLocked();
 
