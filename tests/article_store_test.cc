@@ -9,6 +9,7 @@
 #include <chrono>
 #include <pqxx/pqxx>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -230,6 +231,50 @@ TEST_F(ArticleStoreTest, SearchCollapsesAChainOfNearDuplicatesToItsSmallestMatch
   };
   EXPECT_EQ(hits_for(word), std::vector<std::string>{ids[0]});
   EXPECT_EQ(hits_for("ferrylate" + word), std::vector<std::string>{ids[2]});
+}
+
+TEST_F(ArticleStoreTest, RelevanceWindowFindsMatchesOlderThanItsEstimatedStart) {
+  // A word of past news: its matches are all old, while most of the archive
+  // is recent. The window's date range is estimated as if matches were
+  // spread evenly in time, so it holds none of them; the search must then
+  // walk the date index and still rank the newest matches.
+  PgArticleStore store(url_);
+  const std::string word = "pastword" + std::to_string(std::random_device{}() % 1000000);
+  std::vector<v1::Article> old_news;
+  for (int i = 0; i < 12; ++i) {
+    v1::Article a = Batch("p").at(1);
+    a.set_id("p-" + run_ + "-old-" + std::to_string(i));
+    a.set_title("Lighthouse " + word + " keepers number " + std::to_string(i));
+    a.set_fingerprint(0);
+    *a.mutable_published_at() =
+        google::protobuf::util::TimeUtil::SecondsToTimestamp(978307200 + i * 86400);  // 2001
+    old_news.push_back(a);
+  }
+  WriteStats stats;
+  ASSERT_TRUE(store.WriteBatch(old_news, &stats).ok());
+  ASSERT_TRUE(store.WriteBatch(Batch("recent"), &stats).ok());  // 2023
+  {
+    pqxx::connection c(url_);
+    pqxx::nontransaction q(c);
+    q.exec("ANALYZE articles");  // the estimate and the date histogram
+  }
+
+  ArticleReader reader(url_, 1);
+  ArticleQuery query;
+  query.text = word;
+  SearchOptions options;
+  options.relevance_window = 4;
+  options.force_relevance_window = true;
+  options.page_size = 10;
+  auto page = reader.Search(query, options, std::chrono::seconds(10));
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_FALSE(page->window_bounded) << "the estimated range held the old matches?";
+  EXPECT_EQ(page->ranked_window, 4);
+  std::set<std::string> newest;
+  for (int i = 8; i < 12; ++i) newest.insert(old_news[i].id());
+  std::set<std::string> found;
+  for (const auto& hit : page->hits) found.insert(hit.article().id());
+  EXPECT_EQ(found, newest);
 }
 
 }  // namespace

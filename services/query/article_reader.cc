@@ -127,18 +127,24 @@ std::string SearchRelevanceSql() {
       "FROM hits h JOIN articles a ON a.id = h.id CROSS JOIN totals t ORDER BY h.rank DESC, h.id");
 }
 
-// Relevance over a window: only the $14 most recent matches are ranked,
-// found by walking articles_newest_idx (for a broad query that visits a few
-// rows per match instead of every match). Later pages pass the window's
-// oldest match as $15 (date) / $16 (id) and rank everything from there on,
-// so they rank the same articles (plus any newer arrivals). Extra columns:
-// the window's oldest date and id, its size and its facets (the window is
-// the facets' sample: a second sample would cost a bitmap of every match).
+// Relevance over a window: only the $14 most recent matches are ranked.
+// $17, when set, is a date (epoch seconds) before which there are none of
+// them by the estimates (WindowStart): PostgreSQL then intersects
+// that range of articles_newest_idx with the text index and visits about
+// the window's matches only; without it, it walks the date index from the
+// newest article (for a very broad query a few rows per match). Either way
+// the statement takes exactly the $14 newest matches. Later pages pass the
+// window's oldest match as $15 (date) / $16 (id) and rank everything from
+// there on, so they rank the same articles (plus any newer arrivals). Extra
+// columns: the window's oldest date and id, its size and its facets (the
+// window is the facets' sample: a second sample would cost a bitmap of
+// every match).
 std::string SearchRelevanceWindowSql() {
   return absl::StrCat(
       "WITH cand AS MATERIALIZED (SELECT a.id, ", kDate, " AS d, ts_rank_cd(a.tsv, ", kTsQuery,
-      ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(), " AND ($15::text = '' OR (", kDate,
-      ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text)) ORDER BY ", kDate,
+      ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(),
+      " AND ($15::text = '' OR (", kDate, ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text))",
+      " AND ($17::text = '' OR ", kDate, " >= to_timestamp(NULLIF($17::text, '')::float8)) ORDER BY ", kDate,
       " DESC, a.id DESC LIMIT CASE WHEN $15::text = '' THEN $14::bigint END), "
       "edge AS (SELECT c.d, c.id FROM cand c ORDER BY c.d, c.id LIMIT 1), ",
       RankedPageSql("cand"), " "
@@ -288,6 +294,7 @@ void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
   conn.prepare("search_estimate",
                absl::StrCat("SELECT query_estimate_matches(", kTsQuery, "), (SELECT greatest(reltuples, 0)"
                             "::bigint FROM pg_class WHERE oid = 'articles'::regclass)"));
+  conn.prepare("date_histogram", "SELECT query_date_histogram()");
   conn.prepare("search_sample", SearchSampleSql());
   conn.prepare("search_spell", kSpellSql);
   conn.prepare("get_articles", GetArticlesSql());
@@ -506,13 +513,26 @@ void ScaleFacets(int64_t sampled, int64_t total, v1::SearchFacets* facets) {
 
 bool UseRelevanceWindow(double matches, double articles, int window) {
   if (window <= 0 || matches <= window) return false;
+  articles = std::max(articles, matches);
   // Microseconds per row, measured on the 100,000-article benchmark
   // (EXPLAIN ANALYZE, warm): a match ranked after a bitmap scan (visit +
   // ts_rank_cd) 3.3; a row visited walking the date index (random visit +
-  // match test) 2.8; ranking a window row 2.6.
+  // match test) 2.8; ranking a window row 2.6; a date-index entry of a
+  // bounded window's range 0.15 (the range holds articles / matches rows
+  // per match in it).
   double rank_every_match = 3.3 * matches;
-  double rank_window = 2.8 * window * std::max(articles, matches) / matches + 2.6 * window;
-  return rank_window < rank_every_match;
+  double walk = 2.8 * window * articles / matches + 2.6 * window;
+  double in_range = kWindowRangeMargin * window;
+  double bounded = 0.15 * in_range * articles / matches + 3.3 * in_range;
+  return std::min(walk, bounded) < rank_every_match;
+}
+
+std::optional<double> WindowStart(const std::vector<double>& histogram, double fraction) {
+  if (histogram.size() < 2 || !(fraction > 0) || fraction >= 1) return std::nullopt;
+  // Bounds i and i + 1 hold 1 / (size - 1) of the articles between them.
+  double at = (1 - fraction) * static_cast<double>(histogram.size() - 1);
+  size_t i = std::min(static_cast<size_t>(at), histogram.size() - 2);
+  return histogram[i] + (histogram[i + 1] - histogram[i]) * (at - static_cast<double>(i));
 }
 
 int64_t RoundedStatementTimeoutMs(int64_t ms) {
@@ -535,6 +555,38 @@ ArticleReader::ArticleReader(std::string database_url, int lookup_connections,
       lookup_pool_(std::move(database_url), lookup_connections,
                    [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/false); }) {}
 
+std::shared_ptr<const std::vector<double>> ArticleReader::DateHistogram(
+    pqxx::transaction_base& txn) {
+  // ANALYZE renews the histogram every so often, and a stale one only
+  // misplaces a window's bound (a second statement at worst): one search
+  // a minute reads it (0.8 ms), the rest share it.
+  constexpr auto kMaxAge = std::chrono::seconds(60);
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(histogram_mu_);
+    if (date_histogram_ && (now - histogram_read_at_ < kMaxAge || histogram_reading_)) {
+      return date_histogram_;
+    }
+    histogram_reading_ = true;
+  }
+  auto histogram = std::make_shared<std::vector<double>>();
+  try {
+    pqxx::row row = txn.exec_prepared1("date_histogram");
+    for (const std::optional<std::string>& bound : ArrayElements(row[0])) {
+      if (bound) histogram->push_back(std::stod(*bound));
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(histogram_mu_);
+    histogram_reading_ = false;
+    throw;
+  }
+  std::lock_guard<std::mutex> lock(histogram_mu_);
+  histogram_reading_ = false;
+  date_histogram_ = std::move(histogram);
+  histogram_read_at_ = now;
+  return date_histogram_;
+}
+
 absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
                                                  const SearchOptions& options,
                                                  std::chrono::milliseconds timeout) {
@@ -547,14 +599,21 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
     // an unfiltered query is judged (the estimate knows nothing of filters).
     std::string window = options.after ? options.after->window : std::string();
     int64_t estimated_matches = -1;  // the planner's, when asked
+    std::string window_start;        // a first page's bound on its window's dates ("" = none)
     if (relevance && !options.after && options.relevance_window > 0 && !query.text.empty()) {
       bool use = options.force_relevance_window;
-      if (!use && !query.HasFilters()) {
+      if (!query.HasFilters()) {
         pqxx::row estimate = txn.exec_prepared1("search_estimate", query.text);
         estimated_matches = estimate[0].as<int64_t>();
-        use = UseRelevanceWindow(static_cast<double>(estimated_matches),
-                                 static_cast<double>(estimate[1].as<int64_t>()),
-                                 options.relevance_window);
+        use = use || UseRelevanceWindow(static_cast<double>(estimated_matches),
+                                        static_cast<double>(estimate[1].as<int64_t>()),
+                                        options.relevance_window);
+        if (use && estimated_matches > 0) {
+          std::optional<double> start = WindowStart(
+              *DateHistogram(txn),
+              kWindowRangeMargin * options.relevance_window / static_cast<double>(estimated_matches));
+          if (start) window_start = std::to_string(*start);  // fixed point, to the microsecond
+        }
       }
       if (use) window.assign(1, '\x1f');  // a window starting at the newest match
     }
@@ -568,12 +627,24 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
     // One extra row tells whether another page follows.
     const std::string after_key = options.after ? options.after->key : std::string();
     const std::string after_id = options.after ? options.after->id : std::string();
+    auto search_window = [&](const std::string& start) {
+      return ExecFiltered(txn, "search_relevance_window", query, options.page_size + 1,
+                          options.snippets, after_key, after_id, options.relevance_window,
+                          window_date, window_id, start);
+    };
     pqxx::result rows =
-        windowed ? ExecFiltered(txn, "search_relevance_window", query, options.page_size + 1,
-                                options.snippets, after_key, after_id, options.relevance_window,
-                                window_date, window_id)
+        windowed ? search_window(window_start)
                  : ExecFiltered(txn, relevance ? "search_relevance" : "search_newest", query,
                                 options.page_size + 1, options.snippets, after_key, after_id);
+    if (!window_start.empty() &&
+        (rows.empty() || rows[0][kArticleColumnCount + 6].as<int64_t>() < options.relevance_window)) {
+      // The bound, drawn from estimates, holds fewer than the window's
+      // matches: they are older than an even spread in time would put them
+      // (a word of past news), or fewer. Walk from the newest instead.
+      window_start.clear();
+      rows = search_window("");
+    }
+    page.window_bounded = !window_start.empty();
     // Snippets are built here, on the caller's thread, with its own lexer
     // (a small cache: there is one per gRPC thread).
     thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 15);
@@ -635,7 +706,8 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
       page.total_size = in_window;
       if (!page.total_size_exact && !query.HasFilters()) {
         if (estimated_matches < 0) {
-          estimated_matches = txn.exec_prepared1("search_estimate", query.text)[0].as<int64_t>();
+          estimated_matches =
+              txn.exec_prepared1("search_estimate", query.text)[0].as<int64_t>();
         }
         page.total_size = std::max(in_window, estimated_matches);
       }

@@ -66,14 +66,34 @@ TEST(RelevanceWindowTest, OnlyBroadQueriesRankAWindow) {
   // Off, or not more matches than the window: rank every match.
   EXPECT_FALSE(UseRelevanceWindow(50'000, 100'000, 0));
   EXPECT_FALSE(UseRelevanceWindow(2'000, 100'000, 2'000));
-  // 100,000 articles: 5% of them matching is cheaper to rank whole, 30% is not.
-  EXPECT_FALSE(UseRelevanceWindow(5'000, 100'000, 2'000));
-  EXPECT_TRUE(UseRelevanceWindow(30'000, 100'000, 2'000));
-  // The same share of a million articles is ten times the matches.
-  EXPECT_TRUE(UseRelevanceWindow(50'000, 1'000'000, 2'000));
+  // 100,000 articles: 4% of them matching is cheaper to rank whole, 6% is not.
+  EXPECT_FALSE(UseRelevanceWindow(4'000, 100'000, 2'000));
+  EXPECT_TRUE(UseRelevanceWindow(6'000, 100'000, 2'000));
+  // A smaller window pays off for narrower queries.
+  EXPECT_TRUE(UseRelevanceWindow(4'000, 100'000, 500));
+  EXPECT_FALSE(UseRelevanceWindow(1'500, 100'000, 500));
+  // The same share of a million articles is ten times the matches; the
+  // date range a window needs grows with the archive.
+  EXPECT_TRUE(UseRelevanceWindow(60'000, 1'000'000, 2'000));
   EXPECT_FALSE(UseRelevanceWindow(10'000, 1'000'000, 2'000));
   // A planner count below the estimate (stale statistics) is not a division hazard.
   EXPECT_TRUE(UseRelevanceWindow(30'000, 0, 2'000));
+}
+
+TEST(RelevanceWindowTest, WindowStartInterpolatesTheDateHistogram) {
+  // Four equal shares of the articles between five dates.
+  const std::vector<double> histogram = {100, 200, 300, 400, 800};
+  EXPECT_DOUBLE_EQ(*WindowStart(histogram, 0.25), 400);  // the newest share
+  EXPECT_DOUBLE_EQ(*WindowStart(histogram, 0.125), 600);  // half of it
+  EXPECT_DOUBLE_EQ(*WindowStart(histogram, 0.5), 300);
+  EXPECT_DOUBLE_EQ(*WindowStart(histogram, 0.9), 140);
+  EXPECT_NEAR(*WindowStart(histogram, 1e-9), 800, 1e-3);
+  // Everything, nothing, or no histogram (before the first ANALYZE): no bound.
+  EXPECT_FALSE(WindowStart(histogram, 1.0).has_value());
+  EXPECT_FALSE(WindowStart(histogram, 2.5).has_value());
+  EXPECT_FALSE(WindowStart(histogram, 0.0).has_value());
+  EXPECT_FALSE(WindowStart({}, 0.5).has_value());
+  EXPECT_FALSE(WindowStart({100}, 0.5).has_value());
 }
 
 TEST(StatementTimeoutTest, RoundsUpToTwoSignificantDigits) {
