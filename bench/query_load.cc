@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   const double seconds = std::stod(get("seconds", "20"));
   const size_t common = std::stoul(get("common", "300"));
   // As the service's BROADSHEET_QUERY_RELEVANCE_WINDOW (direct mode).
-  const int relevance_window = std::stoi(get("relevance-window", "2000"));
+  const int relevance_window = std::stoi(get("relevance-window", "1000"));
   std::vector<std::string> words = ReadLines(get("words", "words.txt"));
   std::vector<std::string> ids = ReadLines(get("ids", "ids.txt"));
   if ((rpc == "search" && words.size() <= common) || (rpc == "get" && ids.empty())) {

@@ -27,7 +27,7 @@ struct QueryServiceOptions {
   std::string page_token_key;
   int max_watches = 64;  // BROADSHEET_MAX_WATCHES
   // SearchOptions::relevance_window (BROADSHEET_QUERY_RELEVANCE_WINDOW).
-  int relevance_window = 2000;
+  int relevance_window = 1000;
   // A watch re-reads at least this often even without a notification.
   std::chrono::milliseconds watch_poll = std::chrono::milliseconds(1000);
   // When set, kept equal to the number of open watches.
