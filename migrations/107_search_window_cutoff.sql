@@ -4,9 +4,11 @@
 -- 1. Match-count estimates for ordinary words. The planner knows the
 -- frequency of the 1,000 most common lexemes (10 x the statistics target)
 -- and guesses far too low for the rest: 497 for a query matching 3,698 of
--- 100,000 articles. 10,000 lexemes bring the estimates of the benchmark's
--- queries within a few percent, for ~0.05 ms more planning per search.
-ALTER TABLE articles ALTER COLUMN tsv SET STATISTICS 1000;
+-- 100,000 articles. 3,000 lexemes bring the estimates of the benchmark's
+-- queries within ~5% (3,679 there). Not more: every plan of a text search
+-- decompresses the whole list (at 10,000 lexemes that was 5% of the
+-- database's time under the search benchmark, and 4% fewer searches/s).
+ALTER TABLE articles ALTER COLUMN tsv SET STATISTICS 300;
 
 -- 2. The distribution of article dates: the date histogram that ANALYZE
 -- keeps for articles_newest_idx, as epoch seconds (100 equal shares of the
