@@ -316,6 +316,32 @@ TEST_F(QueryTest, NewestOrderSortsByDateAndPagesCleanly) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 6u);
 }
 
+// Relevance weighs where a word occurs: the title over the standfirst over
+// the body (setweight A, B, D in the indexer), whatever the order of
+// ingestion.
+TEST_F(QueryTest, RelevanceWeighsTitleOverStandfirstOverBody) {
+  std::string w = Nonce();
+  auto article = [&](const std::string& title, const std::string& standfirst,
+                     const std::string& extra, int variant) {
+    return TestArticle{title, standfirst, Body(Nonce(), variant) + extra, "Ria Okafor"};
+  };
+  std::vector<TestArticle> articles = {
+      article("Harbour dredging starts after years of delay",
+              "Engineers say the channel will be ready by spring.",
+              "\n\nThe " + w + " plan was mentioned once.", 11),
+      article("Ferry timetable changes for the winter",
+              "Operators say the " + w + " crossing moves to the evening.", "", 12),
+      article("The " + w + " crossing gets a new ferry", "Operators expect more passengers.",
+              "", 13)};
+  std::vector<std::string> ids = Ingest(articles);  // body, standfirst, title
+  ASSERT_EQ(ids.size(), 3u);
+  v1::SearchArticlesResponse response = SearchUntil(w, 3);
+  ASSERT_EQ(response.hits_size(), 3);
+  EXPECT_EQ(Ids(response), (std::vector<std::string>{ids[2], ids[1], ids[0]}));
+  EXPECT_GT(response.hits(0).score(), response.hits(1).score());
+  EXPECT_GT(response.hits(1).score(), response.hits(2).score());
+}
+
 // A broad query ranks only its most recent matches (ArticleReader, in
 // process, with the window forced: the test's few articles would never make
 // a query broad enough). Every page ranks the same window, in score order,
