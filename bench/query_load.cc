@@ -11,8 +11,9 @@
 // (GetArticle of ids from --ids). --relevance-window=N mirrors the service's
 // BROADSHEET_QUERY_RELEVANCE_WINDOW in direct mode (0: rank every match).
 // --query=TEXT sends only that query; --slowest=N lists the N slowest
-// requests (query or id) on stderr; --search-pool=N mirrors the service's
-// BROADSHEET_QUERY_SEARCH_POOL_SIZE in direct mode (default 4).
+// requests (query or id) on stderr; --search-pool=N and --lookup-pool=N
+// mirror the service's BROADSHEET_QUERY_SEARCH_POOL_SIZE and
+// BROADSHEET_QUERY_POOL_SIZE in direct mode (default 4 each).
 //   broadsheet-query-load --target=grpc --address=127.0.0.1:50052 --rpc=search
 //       --words=words.txt --concurrency=16 --seconds=20
 #include <grpcpp/grpcpp.h>
@@ -90,9 +91,11 @@ int main(int argc, char** argv) {
   std::unique_ptr<broadsheet::ArticleReader> reader;
   std::vector<std::unique_ptr<broadsheet::v1::QueryService::Stub>> stubs;
   if (target == "direct") {
-    // As the service: lookups on their own pool, searches on
-    // --search-pool connections (BROADSHEET_QUERY_SEARCH_POOL_SIZE).
-    reader = std::make_unique<broadsheet::ArticleReader>(get("database", ""), concurrency,
+    // As the service: lookups on --lookup-pool connections
+    // (BROADSHEET_QUERY_POOL_SIZE), searches on --search-pool connections
+    // (BROADSHEET_QUERY_SEARCH_POOL_SIZE).
+    reader = std::make_unique<broadsheet::ArticleReader>(get("database", ""),
+                                                         std::stoi(get("lookup-pool", "4")),
                                                          std::stoi(get("search-pool", "4")));
   } else {
     // A few channels, so one HTTP/2 connection's framing is not the limit.

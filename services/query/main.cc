@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
   options.active_watches_gauge =
       &(*metrics)->Gauge("broadsheet_query_active_watches", "WatchArticles streams open now");
   GrpcMetrics grpc_metrics((*metrics)->registry());
-  ArticleReader reader(database_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_POOL_SIZE", 8)),
+  ArticleReader reader(database_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_POOL_SIZE", 4)),
                        static_cast<int>(EnvIntOr("BROADSHEET_QUERY_SEARCH_POOL_SIZE", 4)));
   ArticleNotifier notifier(database_url, kArticlesChannel);
   notifier.Start();
