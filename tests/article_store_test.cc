@@ -277,5 +277,19 @@ TEST_F(ArticleStoreTest, RelevanceWindowFindsMatchesOlderThanItsEstimatedStart) 
   EXPECT_EQ(found, newest);
 }
 
+TEST_F(ArticleStoreTest, VocabularyUpkeepGoesToThePrimary) {
+  // Reads may go to a read replica, where the vocabulary's upkeep (a write)
+  // would fail: it uses the primary's URL. A port nothing listens on stands
+  // in for the unusable side.
+  const std::string nowhere = "postgresql://broadsheet@127.0.0.1:1/broadsheet?connect_timeout=2";
+  ArticleReader reads_elsewhere(nowhere, 1, 1, url_);
+  absl::StatusOr<int> refreshed = reads_elsewhere.RefreshVocabulary(10);
+  EXPECT_TRUE(refreshed.ok()) << refreshed.status();
+  ArticleReader primary_elsewhere(url_, 1, 1, nowhere);
+  EXPECT_EQ(primary_elsewhere.RefreshVocabulary(10).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(primary_elsewhere.LatestCursor(std::chrono::seconds(5)).ok());
+}
+
 }  // namespace
 }  // namespace broadsheet

@@ -305,7 +305,6 @@ void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
   conn.prepare("get_author", AuthorsSql(true));
   conn.prepare("latest_cursor", "SELECT coalesce(max(seq), 0)::text FROM article_feed");
   conn.prepare("indexed_after", IndexedAfterSql());
-  conn.prepare("refresh_vocabulary", "SELECT query_refresh_vocabulary($1)");
 }
 
 // A PostgreSQL array literal of `values`, passed as one bound parameter.
@@ -549,11 +548,15 @@ std::string ArticleQuery::Binding() const {
 }
 
 ArticleReader::ArticleReader(std::string database_url, int lookup_connections,
-                             int search_connections)
+                             int search_connections, std::string primary_url)
     : search_pool_(database_url, search_connections > 0 ? search_connections : lookup_connections,
                    [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/true); }),
-      lookup_pool_(std::move(database_url), lookup_connections,
-                   [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/false); }) {}
+      lookup_pool_(database_url, lookup_connections,
+                   [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/false); }),
+      primary_pool_(primary_url.empty() ? std::move(database_url) : std::move(primary_url), 1,
+                    [](pqxx::connection& conn) {
+                      conn.prepare("refresh_vocabulary", "SELECT query_refresh_vocabulary($1)");
+                    }) {}
 
 std::shared_ptr<const std::vector<double>> ArticleReader::DateHistogram(
     pqxx::transaction_base& txn) {
@@ -899,7 +902,7 @@ absl::StatusOr<std::vector<IndexedArticle>> ArticleReader::IndexedAfter(
 }
 
 absl::StatusOr<int> ArticleReader::RefreshVocabulary(int batch) {
-  return RunQuery<int>(lookup_pool_, std::chrono::seconds(60), Snapshot::kReadWrite,
+  return RunQuery<int>(primary_pool_, std::chrono::seconds(60), Snapshot::kReadWrite,
                        [&](pqxx::transaction_base& txn) -> absl::StatusOr<int> {
                          return txn.exec_prepared1("refresh_vocabulary", batch)[0].as<int>();
                        });

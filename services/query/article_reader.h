@@ -133,8 +133,11 @@ struct IndexedArticle {
 // time-slice them). Thread-safe.
 class ArticleReader {
  public:
-  // `search_connections` 0: as many as `lookup_connections`.
-  ArticleReader(std::string database_url, int lookup_connections, int search_connections = 0);
+  // `search_connections` 0: as many as `lookup_connections`. Reads go to
+  // `database_url`, which may be a read replica; the vocabulary's upkeep
+  // writes, so it goes to `primary_url` ("": `database_url`).
+  ArticleReader(std::string database_url, int lookup_connections, int search_connections = 0,
+                std::string primary_url = "");
 
   // `timeout` (0 = none) bounds the wait for a connection and, for what is
   // left of it, the statements (statement timeout), in every method.
@@ -181,6 +184,7 @@ class ArticleReader {
 
   PgPool search_pool_;
   PgPool lookup_pool_;
+  PgPool primary_pool_;  // one connection, for RefreshVocabulary
   std::mutex histogram_mu_;
   std::shared_ptr<const std::vector<double>> date_histogram_;  // guarded by histogram_mu_
   std::chrono::steady_clock::time_point histogram_read_at_;     // guarded by histogram_mu_

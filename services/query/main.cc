@@ -77,15 +77,21 @@ int main(int argc, char** argv) {
   std::string listen = EnvOr("BROADSHEET_QUERY_LISTEN", "127.0.0.1:50052");
   // The query service should connect as the read-only role.
   std::string database_url = EnvOr("BROADSHEET_QUERY_DATABASE_URL", settings.database_url);
+  // Reads may go to a read replica; LISTEN and the spelling vocabulary's
+  // upkeep (a write) need the primary: BROADSHEET_QUERY_PRIMARY_DATABASE_URL,
+  // by default the same database.
+  std::string primary_url = EnvOr("BROADSHEET_QUERY_PRIMARY_DATABASE_URL", database_url);
   // The read-only role's password, from a mounted secret (common/security.h).
-  auto with_password = DatabaseUrlWithPasswordFile(
-      database_url, EnvOr("BROADSHEET_QUERY_DATABASE_PASSWORD_FILE",
-                          EnvOr("BROADSHEET_DATABASE_PASSWORD_FILE", "")));
-  if (!with_password.ok()) {
-    LogError("cannot read the database password", {{"error", with_password.status().ToString()}});
-    return 1;
+  const std::string password_file = EnvOr("BROADSHEET_QUERY_DATABASE_PASSWORD_FILE",
+                                          EnvOr("BROADSHEET_DATABASE_PASSWORD_FILE", ""));
+  for (std::string* url : {&database_url, &primary_url}) {
+    auto with_password = DatabaseUrlWithPasswordFile(*url, password_file);
+    if (!with_password.ok()) {
+      LogError("cannot read the database password", {{"error", with_password.status().ToString()}});
+      return 1;
+    }
+    *url = *with_password;
   }
-  database_url = *with_password;
   QueryServiceOptions options;
   options.page_token_key = EnvOr("BROADSHEET_PAGE_TOKEN_KEY", "");
   if (options.page_token_key.empty()) {
@@ -106,8 +112,9 @@ int main(int argc, char** argv) {
       &(*metrics)->Gauge("broadsheet_query_active_watches", "WatchArticles streams open now");
   GrpcMetrics grpc_metrics((*metrics)->registry());
   ArticleReader reader(database_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_POOL_SIZE", 4)),
-                       static_cast<int>(EnvIntOr("BROADSHEET_QUERY_SEARCH_POOL_SIZE", 4)));
-  ArticleNotifier notifier(database_url, kArticlesChannel);
+                       static_cast<int>(EnvIntOr("BROADSHEET_QUERY_SEARCH_POOL_SIZE", 4)),
+                       primary_url);
+  ArticleNotifier notifier(primary_url, kArticlesChannel);
   notifier.Start();
   VocabularyRefresher refresher(
       &reader, std::chrono::milliseconds(EnvIntOr("BROADSHEET_VOCABULARY_REFRESH_MS", 5000)));
