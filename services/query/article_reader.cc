@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/log.h"
 #include "query/snippet.h"
 
 namespace broadsheet {
@@ -294,7 +295,6 @@ void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
   conn.prepare("search_estimate",
                absl::StrCat("SELECT query_estimate_matches(", kTsQuery, "), (SELECT greatest(reltuples, 0)"
                             "::bigint FROM pg_class WHERE oid = 'articles'::regclass)"));
-  conn.prepare("date_histogram", "SELECT query_date_histogram()");
   conn.prepare("search_sample", SearchSampleSql());
   conn.prepare("search_spell", kSpellSql);
   conn.prepare("get_articles", GetArticlesSql());
@@ -510,20 +510,31 @@ void ScaleFacets(int64_t sampled, int64_t total, v1::SearchFacets* facets) {
 
 }  // namespace
 
+namespace {
+
+// Microseconds per row, measured on the 100,000-article benchmark (EXPLAIN
+// ANALYZE, warm): a match ranked after a bitmap scan (visit + ts_rank_cd)
+// 3.3; a row visited walking the date index (random visit + match test)
+// 2.8; ranking a window row 2.6; a date-index entry of a bounded window's
+// range 0.15 (the range holds articles / matches rows per match in it).
+double RankEveryMatchCost(double matches) { return 3.3 * matches; }
+double WalkCost(double matches, double articles, int window) {
+  return 2.8 * window * std::max(articles, matches) / matches + 2.6 * window;
+}
+
+}  // namespace
+
+bool WalkBeatsRankingAll(double matches, double articles, int window) {
+  if (window <= 0 || matches <= window) return false;
+  return WalkCost(matches, articles, window) < RankEveryMatchCost(matches);
+}
+
 bool UseRelevanceWindow(double matches, double articles, int window) {
   if (window <= 0 || matches <= window) return false;
   articles = std::max(articles, matches);
-  // Microseconds per row, measured on the 100,000-article benchmark
-  // (EXPLAIN ANALYZE, warm): a match ranked after a bitmap scan (visit +
-  // ts_rank_cd) 3.3; a row visited walking the date index (random visit +
-  // match test) 2.8; ranking a window row 2.6; a date-index entry of a
-  // bounded window's range 0.15 (the range holds articles / matches rows
-  // per match in it).
-  double rank_every_match = 3.3 * matches;
-  double walk = 2.8 * window * articles / matches + 2.6 * window;
   double in_range = kWindowRangeMargin * window;
   double bounded = 0.15 * in_range * articles / matches + 3.3 * in_range;
-  return std::min(walk, bounded) < rank_every_match;
+  return std::min(WalkCost(matches, articles, window), bounded) < RankEveryMatchCost(matches);
 }
 
 std::optional<double> WindowStart(const std::vector<double>& histogram, double fraction) {
@@ -574,10 +585,20 @@ std::shared_ptr<const std::vector<double>> ArticleReader::DateHistogram(
   }
   auto histogram = std::make_shared<std::vector<double>>();
   try {
-    pqxx::row row = txn.exec_prepared1("date_histogram");
+    // In a savepoint: a failure (say, migration 107 not applied yet) costs
+    // this search its window's bound, not the search.
+    // Searches run in a transaction (Snapshot::kShared).
+    auto& outer = dynamic_cast<pqxx::dbtransaction&>(txn);
+    pqxx::subtransaction read(outer, "date_histogram");
+    pqxx::row row = read.exec1("SELECT query_date_histogram()");
     for (const std::optional<std::string>& bound : ArrayElements(row[0])) {
       if (bound) histogram->push_back(std::stod(*bound));
     }
+    read.commit();
+  } catch (const pqxx::sql_error& e) {
+    histogram->clear();
+    LogWarn("cannot read the date histogram; broad searches walk the date index",
+            {{"error", e.what()}});
   } catch (...) {
     std::lock_guard<std::mutex> lock(histogram_mu_);
     histogram_reading_ = false;
@@ -602,25 +623,32 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
     // an unfiltered query is judged (the estimate knows nothing of filters).
     std::string window = options.after ? options.after->window : std::string();
     int64_t estimated_matches = -1;  // the planner's, when asked
+    int64_t articles = 0;            // the planner's count of all articles, when asked
     std::string window_start;        // a first page's bound on its window's dates ("" = none)
     if (relevance && !options.after && options.relevance_window > 0 && !query.text.empty()) {
       bool use = options.force_relevance_window;
       if (!query.HasFilters()) {
         pqxx::row estimate = txn.exec_prepared1("search_estimate", query.text);
         estimated_matches = estimate[0].as<int64_t>();
+        articles = estimate[1].as<int64_t>();
         use = use || UseRelevanceWindow(static_cast<double>(estimated_matches),
-                                        static_cast<double>(estimate[1].as<int64_t>()),
-                                        options.relevance_window);
+                                        static_cast<double>(articles), options.relevance_window);
         if (use && estimated_matches > 0) {
           std::optional<double> start = WindowStart(
               *DateHistogram(txn),
               kWindowRangeMargin * options.relevance_window / static_cast<double>(estimated_matches));
-          if (start) window_start = std::to_string(*start);  // fixed point, to the microsecond
+          if (start) {
+            window_start = std::to_string(*start);  // fixed point, to the microsecond
+          } else if (!options.force_relevance_window &&
+                     !WalkBeatsRankingAll(static_cast<double>(estimated_matches),
+                                          static_cast<double>(articles), options.relevance_window)) {
+            use = false;  // no range to bound it, and the walk costs more
+          }
         }
       }
       if (use) window.assign(1, '\x1f');  // a window starting at the newest match
     }
-    const bool windowed = relevance && !window.empty();
+    bool windowed = relevance && !window.empty();
     std::string window_date, window_id;
     if (windowed) {
       size_t split = window.find('\x1f');
@@ -643,9 +671,20 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
         (rows.empty() || rows[0][kArticleColumnCount + 6].as<int64_t>() < options.relevance_window)) {
       // The bound, drawn from estimates, holds fewer than the window's
       // matches: they are older than an even spread in time would put them
-      // (a word of past news), or fewer. Walk from the newest instead.
+      // (a word of past news), or fewer. Walk from the newest instead when
+      // that is cheaper than ranking every match, else rank every match.
       window_start.clear();
-      rows = search_window("");
+      page.window_bound_missed = true;
+      if (options.force_relevance_window ||
+          WalkBeatsRankingAll(static_cast<double>(estimated_matches),
+                              static_cast<double>(articles), options.relevance_window)) {
+        rows = search_window("");
+      } else {
+        windowed = false;
+        window.clear();
+        rows = ExecFiltered(txn, "search_relevance", query, options.page_size + 1,
+                            options.snippets, after_key, after_id);
+      }
     }
     page.window_bounded = !window_start.empty();
     // Snippets are built here, on the caller's thread, with its own lexer

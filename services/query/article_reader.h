@@ -50,9 +50,14 @@ int64_t RoundedStatementTimeoutMs(int64_t ms);
 // date range estimated to hold kWindowRangeMargin * window of them
 // (intersected with the text index: a cheap index entry per article in the
 // range, a visit per match in it). A rare query never qualifies; with a
-// window of 500 a query qualifies from ~1,700 matches of 100,000 articles,
-// with 2,000 from ~9,500.
+// window of 1,000 a query qualifies from ~3,100 matches of 100,000 articles
+// (~8,200 of 1,000,000), with 2,000 from ~4,800 (~12,000).
 bool UseRelevanceWindow(double matches, double articles, int window);
+
+// Whether walking the date index to the `window` most recent of about
+// `matches` matches is cheaper than ranking every match: what a search does
+// when it has no date range for its window, or the range held too few.
+bool WalkBeatsRankingAll(double matches, double articles, int window);
 
 // Where the newest `fraction` of the articles begins (epoch seconds), from
 // the date histogram `histogram` (ascending bounds of equal shares of the
@@ -108,6 +113,10 @@ struct SearchPage {
   // A first page's window came from its estimated date range (else from a
   // walk of the date index, or there is no window).
   bool window_bounded = false;
+  // A first page's estimated date range held fewer than the window's
+  // matches, so the search walked the date index or, where that costs more,
+  // ranked every match (ranked_window 0).
+  bool window_bound_missed = false;
   v1::SearchFacets facets;
   // (word of the query that matches nothing, closest indexed word).
   std::vector<std::pair<std::string, std::string>> corrections;

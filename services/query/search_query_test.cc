@@ -80,6 +80,17 @@ TEST(RelevanceWindowTest, OnlyBroadQueriesRankAWindow) {
   EXPECT_TRUE(UseRelevanceWindow(30'000, 0, 2'000));
 }
 
+TEST(RelevanceWindowTest, WalkingOnlyPaysForVeryBroadQueries) {
+  // Without a date range, the window's matches come from walking the date
+  // index: cheaper than ranking everything only when most articles match.
+  EXPECT_FALSE(WalkBeatsRankingAll(3'100, 100'000, 1'000));
+  EXPECT_TRUE(WalkBeatsRankingAll(30'000, 100'000, 1'000));
+  EXPECT_FALSE(WalkBeatsRankingAll(10'000, 1'000'000, 1'000));
+  EXPECT_TRUE(WalkBeatsRankingAll(500'000, 1'000'000, 1'000));
+  EXPECT_FALSE(WalkBeatsRankingAll(30'000, 100'000, 0));
+  EXPECT_FALSE(WalkBeatsRankingAll(900, 100'000, 1'000));
+}
+
 TEST(RelevanceWindowTest, WindowStartInterpolatesTheDateHistogram) {
   // Four equal shares of the articles between five dates.
   const std::vector<double> histogram = {100, 200, 300, 400, 800};
