@@ -233,6 +233,40 @@ TEST_F(ArticleStoreTest, SearchCollapsesAChainOfNearDuplicatesToItsSmallestMatch
   EXPECT_EQ(hits_for("ferrylate" + word), std::vector<std::string>{ids[2]});
 }
 
+TEST_F(ArticleStoreTest, NearDuplicateLinksRewriteOnlyRowsWhoseCanonicalChanges) {
+  // A joins first; B (a larger id) links to it and leaves A's row as it was;
+  // C (a smaller id) links to A and becomes A's canonical article.
+  PgArticleStore store(url_);
+  std::mt19937_64 rng(std::random_device{}());
+  const uint64_t a_fp = (rng() | 0x8000000000000000ULL) & ~0x3fULL;
+  const std::string prefix = "n-" + run_ + "-canon-";
+  auto write = [&](const std::string& suffix, uint64_t fingerprint) {
+    v1::Article a = Batch("n").at(0);
+    a.set_id(prefix + suffix);
+    a.set_fingerprint(fingerprint);
+    WriteStats stats;
+    EXPECT_TRUE(store.WriteBatch({a}, &stats).ok());
+    return a.id();
+  };
+  pqxx::connection c(url_);
+  auto row_of = [&](const std::string& id) {
+    pqxx::nontransaction q(c);
+    pqxx::row r = q.exec_params1("SELECT xmin::text, canonical_id FROM articles WHERE id = $1", id);
+    return std::make_pair(r[0].as<std::string>(), r[1].as<std::string>());
+  };
+  const std::string a = write("m", a_fp);
+  const auto a_before = row_of(a);
+  EXPECT_EQ(a_before.second, a);
+  const std::string b = write("z", a_fp ^ 0x7);
+  EXPECT_EQ(row_of(a), a_before) << "A was rewritten though its canonical article stayed A";
+  EXPECT_EQ(row_of(b).second, a);
+  const std::string c_id = write("a", a_fp ^ 0x38);  // 3 bits from A, 6 from B
+  EXPECT_NE(row_of(a).first, a_before.first);
+  EXPECT_EQ(row_of(a).second, c_id);
+  EXPECT_EQ(row_of(b).second, a);
+  EXPECT_EQ(row_of(c_id).second, c_id);
+}
+
 TEST_F(ArticleStoreTest, RelevanceWindowFindsMatchesOlderThanItsEstimatedStart) {
   // A word of past news: its matches are all old, while most of the archive
   // is recent. The window's date range is estimated as if matches were

@@ -178,12 +178,17 @@ RETURNING article_id, duplicate_id
 
 // canonical_id = the smallest id among an article and its near-duplicates.
 // Only articles just linked can change (new ones start as their own
-// canonical); looked up by primary key.
+// canonical); looked up by primary key. Rows whose canonical article stays
+// the same are not rewritten: most links join an existing group with a
+// larger id, and rewriting a row means a new version of it in every index,
+// the GIN's hundreds of entries included (a large group of copies made
+// every batch rewrite its whole group).
 constexpr char kUpdateCanonical[] = R"sql(
-UPDATE articles a
-SET canonical_id = LEAST(a.id, (SELECT min(d.duplicate_id) FROM near_duplicates d
-                                WHERE d.article_id = a.id))
-WHERE a.id = ANY($1::text[])
+UPDATE articles a SET canonical_id = n.canonical
+FROM (SELECT x.id, LEAST(x.id, (SELECT min(d.duplicate_id) FROM near_duplicates d
+                                WHERE d.article_id = x.id)) AS canonical
+      FROM unnest($1::text[]) AS x(id)) n
+WHERE a.id = n.id AND a.canonical_id IS DISTINCT FROM n.canonical
 )sql";
 
 constexpr char kInsertSources[] = R"sql(
