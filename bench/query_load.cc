@@ -10,8 +10,8 @@
 // --no-snippets switch them off in direct mode) or --rpc=get
 // (GetArticle of ids from --ids). --relevance-window=N mirrors the service's
 // BROADSHEET_QUERY_RELEVANCE_WINDOW in direct mode (0: rank every match).
-// --query=TEXT sends only that query; --slowest=N lists the N slowest
-// requests (query or id) on stderr; --search-pool=N and --lookup-pool=N
+// --order=newest searches newest first; --query=TEXT sends only that
+// query; --slowest=N lists the N slowest requests (query or id) on stderr; --search-pool=N and --lookup-pool=N
 // mirror the service's BROADSHEET_QUERY_SEARCH_POOL_SIZE and
 // BROADSHEET_QUERY_POOL_SIZE in direct mode (default 4 each).
 //   broadsheet-query-load --target=grpc --address=127.0.0.1:50052 --rpc=search
@@ -114,6 +114,7 @@ int main(int argc, char** argv) {
   const size_t slowest = std::stoul(get("slowest", "0"));
   // --query=TEXT searches only that (one query shape at a time).
   const std::string fixed_query = get("query", "");
+  const bool newest = get("order", "relevance") == "newest";
   std::vector<std::vector<std::pair<double, std::string>>> requests(concurrency);
   std::vector<std::thread> threads;
   auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
@@ -136,12 +137,14 @@ int main(int argc, char** argv) {
             options.facets = args.count("no-facets") == 0;
             options.snippets = args.count("no-snippets") == 0;
             options.relevance_window = relevance_window;
+            if (newest) options.order = broadsheet::SearchOrder::kNewest;
             ok = reader->Search(query, options, std::chrono::seconds(10)).ok();
           } else {
             grpc::ClientContext ctx;
             ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
             broadsheet::v1::SearchArticlesRequest request;
             request.set_query(q);
+            if (newest) request.set_order_by("newest");
             broadsheet::v1::SearchArticlesResponse response;
             ok = stubs[t % stubs.size()]->SearchArticles(&ctx, request, &response).ok();
           }
