@@ -8,6 +8,7 @@
 #   scripts/stack.sh reset   down + delete the state dir
 #   scripts/stack.sh env     print `export ...` lines for the C++ services/tests
 #   scripts/stack.sh pg-stop / pg-start   take PostgreSQL away and back (tests)
+#   scripts/stack.sh psql ARGS...          superuser psql on the stack's socket
 #
 # Needs scripts/deps.sh to have run (JDK, jars in .local/kafka, postgresql-15).
 set -euo pipefail
@@ -483,6 +484,8 @@ main() {
       ;;
     status) cmd_status ;;
     env) print_env ;;
+    # Superuser psql on the stack's socket (benchmarks: databases, pg_prewarm).
+    psql) shift; psql_admin "$@" ;;
     # Used by the indexer resilience tests to take the database away and back.
     pg-stop) pg_stop ;;
     pg-start) pg_start ;;
