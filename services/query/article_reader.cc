@@ -508,10 +508,6 @@ void ScaleFacets(int64_t sampled, int64_t total, v1::SearchFacets* facets) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 // Microseconds per row, measured on the 100,000-article benchmark (EXPLAIN
 // ANALYZE, warm): a match ranked after a bitmap scan (visit + ts_rank_cd)
 // 3.3; a row visited walking the date index (random visit + match test)
