@@ -49,12 +49,16 @@ BROADSHEET_QUERY_DATABASE_URL="$reader_url" BROADSHEET_QUERY_LISTEN="$listen" \
   BROADSHEET_QUERY_METRICS_LISTEN=127.0.0.1:0 BROADSHEET_HEALTH_LISTEN=127.0.0.1:0 \
   "$bin/broadsheet-query" >"$work/query.log" 2>&1 &
 query_pid=$!
-sleep 2
+for _ in $(seq 1 50); do  # until it answers a health check (or died)
+  kill -0 "$query_pid" 2>/dev/null || { cat "$work/query.log" >&2; echo "query service exited" >&2; exit 1; }
+  "$bin/broadsheet" health "$listen" >/dev/null 2>&1 && break
+  sleep 0.2
+done
 
 load() {  # target rpc concurrency [extra flags]: 3 s warm-up, then the measured run
   local args=(--target="$1" --rpc="$2" --concurrency="$3" --address="$listen" --database="$reader_url"
               --words="$work/words.txt" --ids="$work/ids.txt" "${@:4}")
-  "$bin/broadsheet-query-load" "${args[@]}" --seconds=3 >/dev/null 2>&1
+  "$bin/broadsheet-query-load" "${args[@]}" --seconds=3 >/dev/null 2>&1 || true
   echo "$("$bin/broadsheet-query-load" "${args[@]}" --seconds="$secs" 2>&1 | tail -n 1)${4:+ ($4)}"
 }
 echo "$n articles, $secs s per run"

@@ -491,7 +491,7 @@ cmd_reset() {
   rm -rf "$STATE_DIR"
 }
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 main() {
   local cmd="${1:-}"
