@@ -196,21 +196,18 @@ constexpr char kSpellSql[] =
     "(SELECT 1 FROM articles a WHERE a.tsv @@ plainto_tsquery('english', w.word))";
 
 // Articles $1 with their body, every source page (four parallel arrays,
-// oldest fetch first) and their near-duplicates (SimHash within 3 bits,
-// found through the four 16-bit bands, two such fingerprints share one;
-// index-only scans of the band indexes, migration 104; nearest first): one
-// statement, so one round trip and one snapshot.
+// oldest fetch first) and their near-duplicates, nearest first: the links
+// the indexer stored when the later of each pair arrived (both directions,
+// within BROADSHEET_NEAR_DUPLICATE_DISTANCE; the ones search collapses by),
+// one index range scan (re-deriving them through the four SimHash band
+// indexes cost a third of a lookup's database time). One statement, so one
+// round trip and one snapshot.
 std::string GetArticlesSql() {
   constexpr char kSourceOrder[] = " ORDER BY sp.fetched_at NULLS LAST, sp.page_id)";
   return absl::StrCat(
       "SELECT ", kArticleColumns, ", a.body, s.page_ids, s.urls, s.sites, s.fetched, "
-      "(SELECT array_agg(d.id ORDER BY bit_count((a.fingerprint # d.fingerprint)::bit(64)), d.id) "
-      "FROM (SELECT b.id, b.fingerprint FROM articles b WHERE b.fp_band0 = a.fp_band0 "
-      "UNION SELECT b.id, b.fingerprint FROM articles b WHERE b.fp_band1 = a.fp_band1 "
-      "UNION SELECT b.id, b.fingerprint FROM articles b WHERE b.fp_band2 = a.fp_band2 "
-      "UNION SELECT b.id, b.fingerprint FROM articles b WHERE b.fp_band3 = a.fp_band3) d "
-      "WHERE a.fingerprint <> 0 AND d.id <> a.id "
-      "AND bit_count((a.fingerprint # d.fingerprint)::bit(64)) <= 3) "
+      "(SELECT array_agg(d.duplicate_id ORDER BY d.distance, d.duplicate_id) "
+      "FROM near_duplicates d WHERE d.article_id = a.id) "
       "FROM articles a LEFT JOIN LATERAL (SELECT array_agg(sp.page_id", kSourceOrder,
       " AS page_ids, array_agg(sp.url", kSourceOrder, " AS urls, array_agg(sp.site", kSourceOrder,
       " AS sites, array_agg(extract(epoch from sp.fetched_at)::float8", kSourceOrder,
