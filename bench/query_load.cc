@@ -11,9 +11,10 @@
 // (GetArticle of ids from --ids). --relevance-window=N mirrors the service's
 // BROADSHEET_QUERY_RELEVANCE_WINDOW in direct mode (0: rank every match).
 // --order=newest searches newest first; --query=TEXT sends only that
-// query; --slowest=N lists the N slowest requests (query or id) on stderr; --search-pool=N and --lookup-pool=N
-// mirror the service's BROADSHEET_QUERY_SEARCH_POOL_SIZE and
-// BROADSHEET_QUERY_POOL_SIZE in direct mode (default 4 each).
+// query; --slowest=N lists the N slowest requests (query or id) on stderr;
+// --search-pool=N and --lookup-pool=N mirror the service's
+// BROADSHEET_QUERY_SEARCH_POOL_SIZE and BROADSHEET_QUERY_POOL_SIZE in direct
+// mode (default 4 each).
 //   broadsheet-query-load --target=grpc --address=127.0.0.1:50052 --rpc=search
 //       --words=words.txt --concurrency=16 --seconds=20
 #include <grpcpp/grpcpp.h>

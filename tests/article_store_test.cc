@@ -86,6 +86,22 @@ class ArticleStoreTest : public ::testing::Test {
     return batch;
   }
 
+  // A SimHash random per run with its low six bits clear, for tests that
+  // place articles at chosen distances by flipping them: no earlier run's
+  // article is within reach.
+  static uint64_t FreshFingerprint() {
+    std::mt19937_64 rng(std::random_device{}());
+    return (rng() | 0x8000000000000000ULL) & ~0x3fULL;
+  }
+
+  // The first article of Batch() as `id` with `fingerprint`.
+  v1::Article Single(const std::string& id, uint64_t fingerprint) const {
+    v1::Article a = Batch("n").at(0);
+    a.set_id(id);
+    a.set_fingerprint(fingerprint);
+    return a;
+  }
+
   std::string url_;
   std::string run_;
 };
@@ -193,17 +209,14 @@ TEST_F(ArticleStoreTest, ConcurrentWritersOfTheSameArticlesBothSucceed) {
 TEST_F(ArticleStoreTest, SearchCollapsesAChainOfNearDuplicatesToItsSmallestMatch) {
   PgArticleStore store(url_);
   const std::string word = "chainword" + std::to_string(std::random_device{}() % 1000000);
-  // Random per run, so no earlier run's chain is within reach of this one.
-  std::mt19937_64 rng(std::random_device{}());
-  const uint64_t a_fp = (rng() | 0x8000000000000000ULL) & ~0x3fULL;
+  const uint64_t a_fp = FreshFingerprint();
   const uint64_t b_fp = a_fp ^ 0x7;         // 3 bits from A
   const uint64_t c_fp = b_fp ^ 0x38;        // 3 bits from B, 6 from A
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
-    v1::Article a = Batch("n").at(0);
-    a.set_id("n-" + run_ + "-chain-" + std::to_string(i));
+    v1::Article a = Single("n-" + run_ + "-chain-" + std::to_string(i),
+                           i == 0 ? a_fp : i == 1 ? b_fp : c_fp);
     a.set_title("Ferry " + word + " timetable " + (i == 2 ? "ferrylate" + word : "ok"));
-    a.set_fingerprint(i == 0 ? a_fp : i == 1 ? b_fp : c_fp);
     ids.push_back(a.id());
     WriteStats stats;
     ASSERT_TRUE(store.WriteBatch({a}, &stats).ok());
@@ -237,13 +250,9 @@ TEST_F(ArticleStoreTest, NearDuplicateLinksRewriteOnlyRowsWhoseCanonicalChanges)
   // A joins first; B (a larger id) links to it and leaves A's row as it was;
   // C (a smaller id) links to A and becomes A's canonical article.
   PgArticleStore store(url_);
-  std::mt19937_64 rng(std::random_device{}());
-  const uint64_t a_fp = (rng() | 0x8000000000000000ULL) & ~0x3fULL;
-  const std::string prefix = "n-" + run_ + "-canon-";
+  const uint64_t a_fp = FreshFingerprint();
   auto write = [&](const std::string& suffix, uint64_t fingerprint) {
-    v1::Article a = Batch("n").at(0);
-    a.set_id(prefix + suffix);
-    a.set_fingerprint(fingerprint);
+    v1::Article a = Single("n-" + run_ + "-canon-" + suffix, fingerprint);
     WriteStats stats;
     EXPECT_TRUE(store.WriteBatch({a}, &stats).ok());
     return a.id();

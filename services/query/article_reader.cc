@@ -514,6 +514,10 @@ double RankEveryMatchCost(double matches) { return 3.3 * matches; }
 double WalkCost(double matches, double articles, int window) {
   return 2.8 * window * std::max(articles, matches) / matches + 2.6 * window;
 }
+double BoundedWindowCost(double matches, double articles, int window) {
+  double in_range = kWindowRangeMargin * window;
+  return 0.15 * in_range * std::max(articles, matches) / matches + 3.3 * in_range;
+}
 
 }  // namespace
 
@@ -524,10 +528,8 @@ bool WalkBeatsRankingAll(double matches, double articles, int window) {
 
 bool UseRelevanceWindow(double matches, double articles, int window) {
   if (window <= 0 || matches <= window) return false;
-  articles = std::max(articles, matches);
-  double in_range = kWindowRangeMargin * window;
-  double bounded = 0.15 * in_range * articles / matches + 3.3 * in_range;
-  return std::min(WalkCost(matches, articles, window), bounded) < RankEveryMatchCost(matches);
+  return std::min(WalkCost(matches, articles, window), BoundedWindowCost(matches, articles, window)) <
+         RankEveryMatchCost(matches);
 }
 
 std::optional<double> WindowStart(const std::vector<double>& histogram, double fraction) {
@@ -656,10 +658,11 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
                           options.snippets, after_key, after_id, options.relevance_window,
                           window_date, window_id, start);
     };
-    pqxx::result rows =
-        windowed ? search_window(window_start)
-                 : ExecFiltered(txn, relevance ? "search_relevance" : "search_newest", query,
-                                options.page_size + 1, options.snippets, after_key, after_id);
+    auto search_unwindowed = [&] {
+      return ExecFiltered(txn, relevance ? "search_relevance" : "search_newest", query,
+                          options.page_size + 1, options.snippets, after_key, after_id);
+    };
+    pqxx::result rows = windowed ? search_window(window_start) : search_unwindowed();
     if (!window_start.empty() &&
         (rows.empty() || rows[0][kArticleColumnCount + 6].as<int64_t>() < options.relevance_window)) {
       // The bound, drawn from estimates, holds fewer than the window's
@@ -675,8 +678,7 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
       } else {
         windowed = false;
         window.clear();
-        rows = ExecFiltered(txn, "search_relevance", query, options.page_size + 1,
-                            options.snippets, after_key, after_id);
+        rows = search_unwindowed();
       }
     }
     page.window_bounded = !window_start.empty();
