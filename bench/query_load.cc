@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -66,6 +67,10 @@ std::string MakeQuery(const std::vector<std::string>& words, size_t common, std:
   if (rng() % 2 == 0) q += " " + words[rng() % common];
   q += " " + words[common + rng() % (words.size() - common)];
   return q;
+}
+
+std::string GrpcError(const grpc::Status& status) {
+  return std::to_string(static_cast<int>(status.error_code())) + ": " + status.error_message();
 }
 
 }  // namespace
@@ -110,6 +115,14 @@ int main(int argc, char** argv) {
 
   std::atomic<bool> stop{false};
   std::atomic<long> errors{0};
+  // The first failures' messages, so a failing run says why.
+  std::mutex error_mutex;
+  std::vector<std::string> error_messages;
+  auto note_error = [&](std::string message) {
+    ++errors;
+    std::lock_guard<std::mutex> lock(error_mutex);
+    if (error_messages.size() < 5) error_messages.push_back(std::move(message));
+  };
   std::vector<std::vector<double>> latencies(concurrency);
   // --slowest=N prints the N slowest requests (query text or id) to stderr.
   const size_t slowest = std::stoul(get("slowest", "0"));
@@ -124,7 +137,6 @@ int main(int argc, char** argv) {
       std::mt19937_64 rng(1000 + t);
       while (!stop && Clock::now() < deadline) {
         auto start = Clock::now();
-        bool ok = true;
         std::string what;
         if (rpc == "search") {
           std::string q = fixed_query.empty() ? MakeQuery(words, common, rng) : fixed_query;
@@ -139,7 +151,8 @@ int main(int argc, char** argv) {
             options.snippets = args.count("no-snippets") == 0;
             options.relevance_window = relevance_window;
             if (newest) options.order = broadsheet::SearchOrder::kNewest;
-            ok = reader->Search(query, options, std::chrono::seconds(10)).ok();
+            absl::Status status = reader->Search(query, options, std::chrono::seconds(10)).status();
+            if (!status.ok()) note_error(status.ToString());
           } else {
             grpc::ClientContext ctx;
             ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
@@ -147,23 +160,25 @@ int main(int argc, char** argv) {
             request.set_query(q);
             if (newest) request.set_order_by("newest");
             broadsheet::v1::SearchArticlesResponse response;
-            ok = stubs[t % stubs.size()]->SearchArticles(&ctx, request, &response).ok();
+            grpc::Status status = stubs[t % stubs.size()]->SearchArticles(&ctx, request, &response);
+            if (!status.ok()) note_error(GrpcError(status));
           }
         } else {
           const std::string& id = ids[rng() % ids.size()];
           what = id;
           if (reader) {
-            ok = reader->Get(id, std::chrono::seconds(10)).ok();
+            absl::Status status = reader->Get(id, std::chrono::seconds(10)).status();
+            if (!status.ok()) note_error(status.ToString());
           } else {
             grpc::ClientContext ctx;
             ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
             broadsheet::v1::GetArticleRequest request;
             request.set_id(id);
             broadsheet::v1::Article response;
-            ok = stubs[t % stubs.size()]->GetArticle(&ctx, request, &response).ok();
+            grpc::Status status = stubs[t % stubs.size()]->GetArticle(&ctx, request, &response);
+            if (!status.ok()) note_error(GrpcError(status));
           }
         }
-        if (!ok) ++errors;
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
         latencies[t].push_back(ms);
         if (slowest > 0) requests[t].emplace_back(ms, std::move(what));
@@ -182,6 +197,7 @@ int main(int argc, char** argv) {
               target.c_str(), rpc.c_str(), concurrency, all.size(), seconds,
               all.size() / seconds, pct(0.50), pct(0.90), pct(0.99), all.empty() ? 0 : all.back(),
               errors.load());
+  for (const std::string& message : error_messages) std::fprintf(stderr, "error: %s\n", message.c_str());
   if (slowest > 0) {
     std::vector<std::pair<double, std::string>> timed;
     for (auto& v : requests) timed.insert(timed.end(), v.begin(), v.end());

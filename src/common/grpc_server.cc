@@ -29,6 +29,11 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildAndStart(
     creators.push_back(metrics->InterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
+  // gRPC sets SO_REUSEPORT by default: a second copy of a service (a stale
+  // one still draining, or one started twice) then binds the same port and
+  // the kernel splits new connections between the two. A port in use must
+  // fail to bind instead, with a clear error.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int bound_port = 0;
   builder.AddListeningPort(address, creds, &bound_port);
   builder.SetMaxReceiveMessageSize(64 << 20);
@@ -41,7 +46,8 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> BuildAndStart(
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", address));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address, " (in use by another process?)"));
   }
   server->GetHealthCheckService()->SetServingStatus(true);
   return server;
