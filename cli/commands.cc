@@ -15,6 +15,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
@@ -375,6 +376,10 @@ int Search(const std::vector<std::string>& args) {
               static_cast<long long>(response.total_size()), query.c_str());
   if (!response.suggested_query().empty()) {
     std::printf("did you mean: %s\n", Bold(response.suggested_query(), tty).c_str());
+  }
+  if (!response.ignored_words().empty()) {
+    std::printf("ignored, too common to search for: %s\n",
+                absl::StrJoin(response.ignored_words(), ", ").c_str());
   }
   std::printf("\n");
   int n = 0;

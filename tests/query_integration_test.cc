@@ -737,6 +737,23 @@ TEST_F(QueryTest, MisspelledWordGetsASuggestion) {
   EXPECT_TRUE(Search(w + " inquiry").suggested_query().empty());
 }
 
+TEST_F(QueryTest, StopwordsAreReportedAsIgnored) {
+  std::string w = Nonce();
+  Ingest(Articles(w, 1, {"Sam Oduya"}));
+  SearchUntil(w, 1);
+  // A stopword neither narrows nor ranks: the same one match, and it says so.
+  v1::SearchArticlesResponse response = Search("The " + w + " which the");
+  EXPECT_EQ(response.hits_size(), 1);
+  EXPECT_EQ(std::vector<std::string>(response.ignored_words().begin(),
+                                     response.ignored_words().end()),
+            (std::vector<std::string>{"the", "which"}));
+  // Nothing but stopwords matches nothing, and the response tells why.
+  response = Search("the which");
+  EXPECT_EQ(response.hits_size(), 0);
+  EXPECT_EQ(response.ignored_words_size(), 2);
+  EXPECT_EQ(Search(w).ignored_words_size(), 0);
+}
+
 class Watch {
  public:
   Watch(v1::QueryService::Stub* stub, const v1::WatchArticlesRequest& request) {

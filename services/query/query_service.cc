@@ -3,6 +3,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <thread>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/grpc_errors.h"
 #include "query/search_query.h"
+#include "tsearch/english_tsvector.h"
 
 namespace broadsheet {
 namespace {
@@ -188,6 +190,13 @@ grpc::Status QueryServiceImpl::SearchArticles(grpc::ServerContext* context,
   response->set_total_size_exact(page->total_size_exact);
   response->set_ranked_window(page->ranked_window);
   *response->mutable_facets() = std::move(page->facets);
+  // One lexer per thread (not thread-safe); null without a stopword list.
+  thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 12);
+  if (lexer != nullptr) {
+    for (std::string& word : IgnoredWords(parsed.words, *lexer)) {
+      response->add_ignored_words(std::move(word));
+    }
+  }
   if (!page->corrections.empty()) {
     std::vector<std::string> from, to;
     for (auto& [word, suggestion] : page->corrections) {

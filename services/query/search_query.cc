@@ -1,9 +1,11 @@
 #include "query/search_query.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "tsearch/english_tsvector.h"
 
 namespace broadsheet {
 namespace {
@@ -95,6 +97,22 @@ ParsedQuery ParseSearchQuery(std::string_view q) {
     if (!negated && token != "OR") AddWords(token, &out.words);
   }
   return out;
+}
+
+std::vector<std::string> IgnoredWords(const std::vector<std::string>& words,
+                                      EnglishTsVector& lexer) {
+  std::vector<std::string> ignored;
+  for (const std::string& word : words) {
+    // Stopwords are plain ASCII words; anything else is indexed or split.
+    bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+      return absl::ascii_isalpha(static_cast<unsigned char>(c));
+    });
+    if (plain && lexer.WordLexeme(word).empty() &&
+        std::find(ignored.begin(), ignored.end(), word) == ignored.end()) {
+      ignored.push_back(word);
+    }
+  }
+  return ignored;
 }
 
 std::string ReplaceWords(std::string_view text, const std::vector<std::string>& from,

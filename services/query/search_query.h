@@ -14,6 +14,8 @@
 
 namespace broadsheet {
 
+class EnglishTsVector;
+
 struct ParsedQuery {
   // The query without its operators, spaces normalised; "" when only
   // operators (or nothing) were given.
@@ -26,6 +28,12 @@ struct ParsedQuery {
 };
 
 ParsedQuery ParseSearchQuery(std::string_view query);
+
+// The words of `words` (ParsedQuery::words) that are English stopwords,
+// which the text index leaves out, each once and in order. `lexer` is not
+// thread-safe: one per thread.
+std::vector<std::string> IgnoredWords(const std::vector<std::string>& words,
+                                      EnglishTsVector& lexer);
 
 // Replaces whole-word, case-insensitive occurrences of each `from[i]` in
 // `text` by `to[i]`; used to build the suggested query.

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tsearch/english_tsvector.h"
+
 namespace broadsheet {
 namespace {
 
@@ -26,6 +28,16 @@ TEST(SearchQueryTest, OperatorsOnlyLeaveEmptyText) {
   ParsedQuery q = ParseSearchQuery("site:\"County Courier\"");
   EXPECT_EQ(q.text, "");
   EXPECT_EQ(q.sites, (std::vector<std::string>{"County Courier"}));
+}
+
+TEST(SearchQueryTest, IgnoredWordsAreTheStopwordsOnce) {
+  auto lexer = EnglishTsVector::CreateBuiltin();
+  ASSERT_NE(lexer, nullptr) << "no stopword list was found at build time";
+  ParsedQuery q = ParseSearchQuery("The river and \"the sewage\" OR which -farm Ölmühle 2024");
+  EXPECT_EQ(IgnoredWords(q.words, *lexer), (std::vector<std::string>{"the", "and", "which"}));
+  EXPECT_TRUE(IgnoredWords(ParseSearchQuery("river sewage").words, *lexer).empty());
+  // Excluded words are not among the query's words, so never reported.
+  EXPECT_TRUE(IgnoredWords(ParseSearchQuery("river -the").words, *lexer).empty());
 }
 
 TEST(SearchQueryTest, EmptyOrNegatedOperatorsStayText) {
