@@ -507,6 +507,10 @@ int Watch(const std::vector<std::string>& args) {
   grpc::ClientContext context;
   auto reader = stub->WatchArticles(&context, request);
   bool tty = isatty(STDOUT_FILENO) != 0;
+  if (isatty(STDERR_FILENO) != 0) {  // a person waiting should know it is working
+    std::fprintf(stderr, "watching %s for new articles%s%s (Ctrl-C to stop)\n", address.c_str(),
+                 request.query().empty() ? "" : " matching ", request.query().c_str());
+  }
   v1::WatchArticlesResponse message;
   long seen = 0;
   while ((count == 0 || seen < count) && reader->Read(&message)) {
