@@ -14,6 +14,7 @@
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -152,8 +153,9 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& address, bool ingest =
 }
 
 int ReportRpcError(const char* what, const std::string& address, const grpc::Status& status) {
+  // gRPC's codes are absl's, so the code prints by its name (NOT_FOUND, ...).
   std::fprintf(stderr, "broadsheet: %s (%s) failed: %s: %s\n", what, address.c_str(),
-               status.error_code() == grpc::StatusCode::UNAVAILABLE ? "UNAVAILABLE" : "error",
+               absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())).c_str(),
                status.error_message().c_str());
   return 1;
 }
