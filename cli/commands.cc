@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
@@ -48,7 +49,12 @@ bool ParseFlags(const std::vector<std::string>& args, const std::vector<std::str
                 const std::vector<std::string>& boolean, Flags* flags) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a.rfind("--", 0) != 0 || a == "--") {
+    if (a == "--") {  // the rest is positional, even if it starts with --
+      flags->positional.insert(flags->positional.end(), args.begin() + static_cast<long>(i) + 1,
+                               args.end());
+      break;
+    }
+    if (a.rfind("--", 0) != 0) {
       flags->positional.push_back(a);
       continue;
     }
@@ -281,9 +287,16 @@ int Ingest(const std::vector<std::string>& args) {
 namespace {
 
 // "2024-03-01" (midnight UTC) or RFC 3339 ("2024-03-01T09:30:00Z").
-bool ParseWhen(const std::string& text, google::protobuf::Timestamp* ts) {
-  std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
-  return google::protobuf::util::TimeUtil::FromString(full, ts);
+// A date (YYYY-MM-DD, the start of that day in UTC; with `end_of_day`, the
+// start of the next, so that --to includes the day it names) or an RFC 3339
+// time.
+bool ParseWhen(const std::string& text, google::protobuf::Timestamp* ts, bool end_of_day = false) {
+  bool day = text.size() == 10;
+  if (!google::protobuf::util::TimeUtil::FromString(day ? text + "T00:00:00Z" : text, ts)) {
+    return false;
+  }
+  if (day && end_of_day) ts->set_seconds(ts->seconds() + 24 * 3600);
+  return true;
 }
 
 std::string Bold(const std::string& s, bool tty) {
@@ -300,8 +313,9 @@ std::string Byline(const v1::Article& a) {
   return byline + (byline.empty() ? "" : " · ") + a.id();
 }
 
-// Fills `filter` from --author, --site, --from, --to, --language; false
-// (after a message) when a date does not parse.
+// Fills `filter` from --author, --site, --from, --to (publication dates;
+// a --to day is included), --language; false (after a message) when a date
+// does not parse or the range is inverted.
 bool FilterFromFlags(const Flags& flags, v1::ArticleFilter* filter) {
   for (const char* name : {"author", "site"}) {
     if (!flags.Has(name)) continue;
@@ -315,13 +329,28 @@ bool FilterFromFlags(const Flags& flags, v1::ArticleFilter* filter) {
     std::fprintf(stderr, "broadsheet: --from wants YYYY-MM-DD or an RFC 3339 time\n");
     return false;
   }
-  if (flags.Has("to") &&
-      !ParseWhen(flags.Get("to"), filter->mutable_published()->mutable_end_time())) {
+  if (flags.Has("to") && !ParseWhen(flags.Get("to"), filter->mutable_published()->mutable_end_time(),
+                                    /*end_of_day=*/true)) {
     std::fprintf(stderr, "broadsheet: --to wants YYYY-MM-DD or an RFC 3339 time\n");
+    return false;
+  }
+  if (flags.Has("from") && flags.Has("to") &&
+      filter->published().start_time() >= filter->published().end_time()) {
+    std::fprintf(stderr, "broadsheet: --from must be before --to\n");
     return false;
   }
   filter->set_language(flags.Get("language"));
   return true;
+}
+
+// --limit as a page size (1-100, `fallback` when not given); false after a
+// message otherwise.
+bool ParseLimit(const Flags& flags, const char* fallback, int* limit) {
+  if (absl::SimpleAtoi(flags.Get("limit", fallback), limit) && *limit >= 1 && *limit <= 100) {
+    return true;
+  }
+  std::fprintf(stderr, "broadsheet: --limit wants a number from 1 to 100\n");
+  return false;
 }
 
 std::string JoinWords(const std::vector<std::string>& words) {
@@ -347,7 +376,9 @@ int Search(const std::vector<std::string>& args) {
                   {"json", "duplicates"}, &flags)) {
     return 2;
   }
-  if (flags.positional.empty() && !flags.Has("author") && !flags.Has("site")) {
+  bool filtered = flags.Has("author") || flags.Has("site") || flags.Has("from") ||
+                  flags.Has("to") || flags.Has("language");
+  if (flags.positional.empty() && !filtered) {
     std::fprintf(stderr,
                  "usage: broadsheet search [--author NAME] [--site SITE] [--from DATE] [--to DATE]\n"
                  "         [--sort relevance|newest] [--language CODE] [--duplicates]\n"
@@ -357,7 +388,9 @@ int Search(const std::vector<std::string>& args) {
   std::string query = JoinWords(flags.positional);
   v1::SearchArticlesRequest request;
   request.set_query(query);
-  request.set_page_size(std::atoi(flags.Get("limit", "10").c_str()));
+  int limit = 0;
+  if (!ParseLimit(flags, "10", &limit)) return 2;
+  request.set_page_size(limit);
   request.set_page_token(flags.Get("page-token"));
   request.set_order_by(flags.Get("sort"));
   request.set_include_duplicates(flags.Has("duplicates"));
@@ -374,8 +407,15 @@ int Search(const std::vector<std::string>& args) {
     return 0;
   }
   bool tty = isatty(STDOUT_FILENO) != 0;
-  std::printf("%s%lld result(s) for %s\n", response.total_size_exact() ? "" : "about ",
-              static_cast<long long>(response.total_size()), query.c_str());
+  std::printf("%s%lld result(s)%s%s\n",
+              response.total_size_exact() || response.total_size() == 0 ? "" : "about ",
+              static_cast<long long>(response.total_size()), query.empty() ? "" : " for ",
+              query.c_str());
+  if (response.ranked_window() > 0) {
+    std::printf("a broad query: only its %lld most recent matches are ranked; --sort newest or "
+                "--from/--to reach older ones\n",
+                static_cast<long long>(response.ranked_window()));
+  }
   if (!response.suggested_query().empty()) {
     std::printf("did you mean: %s\n", Bold(response.suggested_query(), tty).c_str());
   }
@@ -437,7 +477,9 @@ int Authors(const std::vector<std::string>& args) {
     return 0;
   }
   v1::ListAuthorsRequest request;
-  request.set_page_size(std::atoi(flags.Get("limit", "20").c_str()));
+  int limit = 0;
+  if (!ParseLimit(flags, "20", &limit)) return 2;
+  request.set_page_size(limit);
   request.set_page_token(flags.Get("page-token"));
   v1::ListAuthorsResponse response;
   grpc::Status status = stub->ListAuthors(&context, request, &response);
@@ -469,7 +511,9 @@ int Similar(const std::vector<std::string>& args) {
   SetDeadline(&context);
   v1::FindSimilarArticlesRequest request;
   request.set_id(flags.positional[0]);
-  request.set_page_size(std::atoi(flags.Get("limit", "10").c_str()));
+  int limit = 0;
+  if (!ParseLimit(flags, "10", &limit)) return 2;
+  request.set_page_size(limit);
   v1::FindSimilarArticlesResponse response;
   grpc::Status status = stub->FindSimilarArticles(&context, request, &response);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {

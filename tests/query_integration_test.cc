@@ -22,6 +22,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
@@ -692,6 +693,14 @@ TEST_F(QueryTest, AuthorsHaveCountsAndLatestArticle) {
   EXPECT_EQ(profile.latest_article().id(), later.at(0));
   EXPECT_NE(profile.bio().find("environment correspondent"), std::string::npos);
 
+  // Any case and stray spaces find the same author, as the filters do.
+  grpc::ClientContext any_case_ctx;
+  get.set_name("  " + absl::AsciiStrToUpper(author) + " ");
+  v1::AuthorProfile same;
+  ASSERT_TRUE(query_->GetAuthor(&any_case_ctx, get, &same).ok());
+  EXPECT_EQ(same.name(), author);
+  EXPECT_EQ(same.article_count(), 3);
+
   grpc::ClientContext missing_ctx;
   get.set_name("Nobody " + w);
   EXPECT_EQ(query_->GetAuthor(&missing_ctx, get, &profile).error_code(),
@@ -735,6 +744,42 @@ TEST_F(QueryTest, MisspelledWordGetsASuggestion) {
   EXPECT_EQ(response.total_size(), 0);
   EXPECT_EQ(response.suggested_query(), w + " inquiry");
   EXPECT_TRUE(Search(w + " inquiry").suggested_query().empty());
+}
+
+TEST_F(QueryTest, AuthorFiltersIgnoreCaseBeyondAscii) {
+  std::string w = Nonce();
+  Ingest(Articles(w, 2, {"Émile Ørsted"}));
+  SearchUntil(w, 2);
+  v1::SearchArticlesRequest request;
+  request.set_query(w);
+  request.set_include_duplicates(true);
+  request.mutable_filter()->add_authors("ÉMILE ØRSTED");
+  v1::SearchArticlesResponse response;
+  ASSERT_TRUE(Search(request, &response).ok());
+  EXPECT_EQ(response.hits_size(), 2) << "filter in capitals";
+  EXPECT_EQ(Search("author:\"ÉMILE ørsted\" " + w).hits_size(), 2) << "author: operator";
+  // The operator and the filter name the same author in different cases.
+  request.set_query("author:\"émile ØRSTED\" " + w);
+  ASSERT_TRUE(Search(request, &response).ok());
+  EXPECT_EQ(response.hits_size(), 2) << "operator and filter together";
+}
+
+TEST_F(QueryTest, TextWithoutAWordLeavesTheFilterAlone) {
+  std::string w = Nonce();
+  std::string author = Capitalised(w) + " Stringer";
+  Ingest(Articles(w, 3, {author}));
+  SearchUntil(w, 3);
+  for (const std::string& text : {std::string("the"), std::string("\"\""), std::string("!!!")}) {
+    v1::SearchArticlesResponse response = Search("author:\"" + author + "\" " + text);
+    EXPECT_EQ(response.hits_size(), 3) << text;
+  }
+  // Without a filter, text without a word is no query at all.
+  v1::SearchArticlesRequest request;
+  request.set_query("\"\"");
+  v1::SearchArticlesResponse response;
+  grpc::Status status = Search(request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ErrorReason(status), "EMPTY_QUERY");
 }
 
 TEST_F(QueryTest, StopwordsAreReportedAsIgnored) {

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "query/search_query.h"
 #include "query/snippet.h"
 
 namespace broadsheet {
@@ -42,7 +43,10 @@ std::string HostSql(const char* t) {
 //   $7/$8 fetched from/to, $9 language, $10 include_duplicates.
 // An empty parameter disables its condition; the pool plans every
 // execution for its parameters (plan_cache_mode = force_custom_plan), so
-// disabled conditions fold away and never cost a scan.
+// disabled conditions fold away and never cost a scan. Author and site
+// values come lower-cased (Utf8Lower: what lower() does in a UTF-8
+// database), as constants the planner can estimate and match to
+// articles_author_lower_idx.
 std::string MatchSql(const char* t, bool with_text) {
   const std::string host = HostSql(t);
   return absl::StrCat(
@@ -242,17 +246,20 @@ std::string SimilarTermsSql() {
       "ORDER BY c.score DESC, a.id LIMIT $2");
 }
 
-// Authors in name order ($1 = after this name) or one author ($1 exact);
-// $2 is the limit. The indexer keeps each author's article count and latest
+// Authors in name order ($1 = after this name) or one author ($1, already
+// lower-cased like lower(): any case of the name; a name that differs only
+// in case from another goes to the one with more articles); $2 is the
+// limit. The indexer keeps each author's article count and latest
 // article in `authors` as it commits (exact under replays and races, see
 // tests/indexer_resilience_test.cc), so a prolific author costs a row, not
 // a count over every article.
 std::string AuthorsSql(bool one) {
-  std::string where =
-      one ? "au.name = $1::text" : "au.article_count > 0 AND ($1::text = '' OR au.name > $1::text)";
+  std::string where = one ? "lower(au.name) = $1::text"
+                         : "au.article_count > 0 AND ($1::text = '' OR au.name > $1::text)";
   return absl::StrCat("SELECT au.name, au.article_count, ", kArticleColumns,
                       " FROM authors au JOIN articles a ON a.id = au.latest_article_id WHERE ",
-                      where, " ORDER BY au.name LIMIT $2");
+                      where, one ? " ORDER BY au.article_count DESC, au.name" : " ORDER BY au.name",
+                      " LIMIT $2");
 }
 
 // Articles that became visible after feed position $11, in commit order.
@@ -869,7 +876,7 @@ absl::StatusOr<v1::AuthorProfile> ArticleReader::GetAuthor(const std::string& na
   return RunQuery<v1::AuthorProfile>(
       search_pool_, timeout, Snapshot::kOneStatement,
       [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::AuthorProfile> {
-        pqxx::result rows = txn.exec_prepared("get_author", name, 1);
+        pqxx::result rows = txn.exec_prepared("get_author", Utf8Lower(name), 1);
         if (rows.empty()) return absl::NotFoundError(absl::StrCat("no author named ", name));
         return AuthorFromRow(rows[0]);
       });

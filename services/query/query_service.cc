@@ -80,7 +80,9 @@ void CheckRange(const v1::TimeRange& range, const std::string& field, std::strin
 std::vector<std::string> Lowered(const google::protobuf::RepeatedPtrField<std::string>& values) {
   std::vector<std::string> out;
   for (const std::string& v : values) {
-    std::string s = absl::AsciiStrToLower(absl::StripAsciiWhitespace(v));
+    absl::string_view trimmed = absl::StripAsciiWhitespace(v);
+    // As lower() in the database, which compares lower(author_name) etc.
+    std::string s = Utf8Lower(std::string_view(trimmed.data(), trimmed.size()));
     if (!s.empty()) out.push_back(std::move(s));
   }
   return out;
@@ -105,16 +107,29 @@ std::vector<std::string> Combine(std::vector<std::string> a, std::vector<std::st
   return both;
 }
 
-// Parses query text and filter into `out`; records violations.
+// Parses query text and filter into `out`; records violations. `ignored`
+// gets the query's stopwords (ignored_words). Text without a searchable
+// word (only stopwords, punctuation or an empty phrase) searches nothing;
+// beside a filter (author:, site:, dates) it is dropped, so the filter
+// alone applies instead of matching nothing.
 void BuildQuery(const std::string& text, const v1::ArticleFilter& filter,
                 bool include_duplicates, ArticleQuery* out, ParsedQuery* parsed,
-                Violations* violations) {
+                std::vector<std::string>* ignored, Violations* violations) {
   if (text.size() > kMaxQueryBytes) {
     violations->Add("QUERY_TOO_LONG", "query",
                     absl::StrCat("query is longer than ", kMaxQueryBytes, " bytes"));
   }
   *parsed = ParseSearchQuery(text);
   out->text = parsed->text;
+  // One lexer per thread (it is not thread-safe); null without a stopword
+  // list, and then every word counts as searchable.
+  thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 12);
+  ignored->clear();
+  bool searchable = true;
+  if (lexer != nullptr) {
+    *ignored = IgnoredWords(parsed->words, *lexer);
+    searchable = HasSearchableWord(*parsed, *lexer);
+  }
   out->authors = Combine(Lowered(parsed->authors), Lowered(filter.authors()));
   out->sites = Combine(Lowered(parsed->sites), Lowered(filter.sites()));
   CheckRange(filter.published(), "filter.published", &out->published_from, &out->published_to,
@@ -128,6 +143,7 @@ void BuildQuery(const std::string& text, const v1::ArticleFilter& filter,
                     "filter.language must be a BCP-47 code such as \"en\"");
   }
   out->include_duplicates = include_duplicates;
+  if (!searchable && (out->HasFilters() || ignored->empty())) out->text.clear();
 }
 
 std::optional<PageCursor> CheckToken(const std::string& key, const std::string& binding,
@@ -150,8 +166,9 @@ grpc::Status QueryServiceImpl::SearchArticles(grpc::ServerContext* context,
   Violations violations;
   ArticleQuery query;
   ParsedQuery parsed;
+  std::vector<std::string> ignored;
   BuildQuery(request->query(), request->filter(), request->include_duplicates(), &query, &parsed,
-             &violations);
+             &ignored, &violations);
   int page_size = CheckPageSize(request->page_size(), "page_size", &violations);
   SearchOptions options;
   options.page_size = page_size;
@@ -188,15 +205,14 @@ grpc::Status QueryServiceImpl::SearchArticles(grpc::ServerContext* context,
   }
   response->set_total_size(page->total_size);
   response->set_total_size_exact(page->total_size_exact);
+  if (response->hits().empty() && !options.after) {  // no first page: surely no match
+    response->set_total_size(0);
+    response->set_total_size_exact(true);
+    page->facets.set_facets_exact(true);
+  }
   response->set_ranked_window(page->ranked_window);
   *response->mutable_facets() = std::move(page->facets);
-  // One lexer per thread (not thread-safe); null without a stopword list.
-  thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 12);
-  if (lexer != nullptr) {
-    for (std::string& word : IgnoredWords(parsed.words, *lexer)) {
-      response->add_ignored_words(std::move(word));
-    }
-  }
+  for (std::string& word : ignored) response->add_ignored_words(std::move(word));
   if (!page->corrections.empty()) {
     std::vector<std::string> from, to;
     for (auto& [word, suggestion] : page->corrections) {
@@ -247,7 +263,9 @@ grpc::Status QueryServiceImpl::ListArticles(grpc::ServerContext* context,
   Violations violations;
   ArticleQuery query;
   ParsedQuery parsed;
-  BuildQuery("", request->filter(), request->include_duplicates(), &query, &parsed, &violations);
+  std::vector<std::string> ignored;
+  BuildQuery("", request->filter(), request->include_duplicates(), &query, &parsed, &ignored,
+             &violations);
   SearchOptions options;
   options.page_size = CheckPageSize(request->page_size(), "page_size", &violations);
   options.order = SearchOrder::kNewest;
@@ -286,10 +304,11 @@ grpc::Status QueryServiceImpl::ListAuthors(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::GetAuthor(grpc::ServerContext* context,
                                          const v1::GetAuthorRequest* request,
                                          v1::AuthorProfile* response) {
-  if (request->name().empty()) {
+  absl::string_view name = absl::StripAsciiWhitespace(request->name());
+  if (name.empty()) {
     return InvalidArgumentWithDetails("MISSING_NAME", "name", "name must not be empty");
   }
-  auto author = reader_->GetAuthor(request->name(), TimeLeft(context));
+  auto author = reader_->GetAuthor(std::string(name), TimeLeft(context));
   if (!author.ok()) return ToGrpcStatus(author.status());
   *response = std::move(*author);
   return grpc::Status::OK;
@@ -330,8 +349,9 @@ grpc::Status QueryServiceImpl::WatchArticles(
   Violations violations;
   ArticleQuery query;
   ParsedQuery parsed;
+  std::vector<std::string> ignored;
   BuildQuery(request->query(), request->filter(), request->include_duplicates(), &query, &parsed,
-             &violations);
+             &ignored, &violations);
   // "watch2": resume tokens hold a feed position (older ones a timestamp).
   std::string binding = absl::StrCat("watch2\x1f", query.Binding());
   std::optional<PageCursor> cursor = CheckToken(options_.page_token_key, binding,

@@ -1,5 +1,8 @@
 #include "query/search_query.h"
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -44,6 +47,32 @@ std::string ReadValue(std::string_view q, size_t* i) {
   return std::string(q.substr(start, *i - start));
 }
 
+// Stopwords are plain ASCII words; anything else is indexed (or split).
+bool IsStopword(const std::string& word, EnglishTsVector& lexer) {
+  bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return absl::ascii_isalpha(static_cast<unsigned char>(c));
+  });
+  return plain && lexer.WordLexeme(word).empty();
+}
+
+void AppendUtf8(char32_t cp, std::string* out) {
+  if (cp < 0x80) {  // e.g. the Kelvin sign, whose lower case is "k"
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
 }  // namespace
 
 ParsedQuery ParseSearchQuery(std::string_view q) {
@@ -66,7 +95,7 @@ ParsedQuery ParseSearchQuery(std::string_view q) {
       std::string_view phrase = q.substr(body + 1, end - body - 1);
       append(q.substr(i, std::min(end + 1, q.size()) - i));
       if (end == q.size()) out.text.push_back('"');
-      if (!negated) AddWords(phrase, &out.words);
+      AddWords(phrase, negated ? &out.excluded : &out.words);
       i = end == q.size() ? end : end + 1;
       continue;
     }
@@ -94,7 +123,12 @@ ParsedQuery ParseSearchQuery(std::string_view q) {
     while (i < q.size() && !IsSpace(q[i])) ++i;
     std::string_view token = q.substr(start, i - start);
     append(token);
-    if (!negated && token != "OR") AddWords(token, &out.words);
+    // websearch_to_tsquery reads "or" in any case as the operator.
+    if (negated) {
+      AddWords(token, &out.excluded);
+    } else if (!absl::EqualsIgnoreCase(Absl(token), "or")) {
+      AddWords(token, &out.words);
+    }
   }
   return out;
 }
@@ -103,16 +137,43 @@ std::vector<std::string> IgnoredWords(const std::vector<std::string>& words,
                                       EnglishTsVector& lexer) {
   std::vector<std::string> ignored;
   for (const std::string& word : words) {
-    // Stopwords are plain ASCII words; anything else is indexed or split.
-    bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-      return absl::ascii_isalpha(static_cast<unsigned char>(c));
-    });
-    if (plain && lexer.WordLexeme(word).empty() &&
-        std::find(ignored.begin(), ignored.end(), word) == ignored.end()) {
+    if (IsStopword(word, lexer) && std::find(ignored.begin(), ignored.end(), word) == ignored.end()) {
       ignored.push_back(word);
     }
   }
   return ignored;
+}
+
+bool HasSearchableWord(const ParsedQuery& query, EnglishTsVector& lexer) {
+  for (const auto* words : {&query.words, &query.excluded}) {
+    for (const std::string& word : *words) {
+      if (!IsStopword(word, lexer)) return true;
+    }
+  }
+  return false;
+}
+
+std::string Utf8Lower(std::string_view s) {
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    unsigned char lead = static_cast<unsigned char>(s[i]);
+    if (lead < 0x80) {
+      out.push_back(static_cast<char>(absl::ascii_tolower(lead)));
+      ++i;
+      continue;
+    }
+    size_t len = (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size() || utf8 == static_cast<locale_t>(nullptr)) {
+      return std::string(s);
+    }
+    char32_t cp = lead & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    AppendUtf8(static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), utf8)), &out);
+    i += len;
+  }
+  return out;
 }
 
 std::string ReplaceWords(std::string_view text, const std::vector<std::string>& from,

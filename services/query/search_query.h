@@ -25,6 +25,8 @@ struct ParsedQuery {
   // Lower-cased words the query requires or offers (not excluded, not "OR"),
   // for spelling suggestions.
   std::vector<std::string> words;
+  // Lower-cased words of excluded terms (-word, -"phrase").
+  std::vector<std::string> excluded;
 };
 
 ParsedQuery ParseSearchQuery(std::string_view query);
@@ -34,6 +36,15 @@ ParsedQuery ParseSearchQuery(std::string_view query);
 // thread-safe: one per thread.
 std::vector<std::string> IgnoredWords(const std::vector<std::string>& words,
                                       EnglishTsVector& lexer);
+
+// Whether the query has a word, required, offered or excluded, that is not a
+// stopword: without one its text can match nothing.
+bool HasSearchableWord(const ParsedQuery& query, EnglishTsVector& lexer);
+
+// UTF-8 text lower-cased code point by code point, as PostgreSQL's lower()
+// does in a UTF-8 database (towlower in C.UTF-8): "ÉMILE" -> "émile".
+// Invalid UTF-8 comes back unchanged. Thread-safe.
+std::string Utf8Lower(std::string_view s);
 
 // Replaces whole-word, case-insensitive occurrences of each `from[i]` in
 // `text` by `to[i]`; used to build the suggested query.

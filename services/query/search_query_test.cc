@@ -40,6 +40,36 @@ TEST(SearchQueryTest, IgnoredWordsAreTheStopwordsOnce) {
   EXPECT_TRUE(IgnoredWords(ParseSearchQuery("river -the").words, *lexer).empty());
 }
 
+TEST(SearchQueryTest, OrInAnyCaseIsTheOperatorNotAWord) {
+  ParsedQuery q = ParseSearchQuery("river or lake OR sea Or coast");
+  EXPECT_EQ(q.words, (std::vector<std::string>{"river", "lake", "sea", "coast"}));
+}
+
+TEST(SearchQueryTest, ExcludedWordsAreKeptApart) {
+  ParsedQuery q = ParseSearchQuery("river -farm -\"sewage spill\"");
+  EXPECT_EQ(q.words, (std::vector<std::string>{"river"}));
+  EXPECT_EQ(q.excluded, (std::vector<std::string>{"farm", "sewage", "spill"}));
+}
+
+TEST(SearchQueryTest, TextWithoutAnIndexedWordIsNotSearchable) {
+  auto lexer = EnglishTsVector::CreateBuiltin();
+  ASSERT_NE(lexer, nullptr);
+  for (const char* text : {"the", "\"\"", "!!!", "-", "the -which", "\"the\" or"}) {
+    EXPECT_FALSE(HasSearchableWord(ParseSearchQuery(text), *lexer)) << text;
+  }
+  for (const char* text : {"river", "the river", "-river", "2024", "Ölmühle", "\"the sea\""}) {
+    EXPECT_TRUE(HasSearchableWord(ParseSearchQuery(text), *lexer)) << text;
+  }
+}
+
+TEST(SearchQueryTest, Utf8LowerLowersEveryScriptAndKeepsBytesValid) {
+  EXPECT_EQ(Utf8Lower("Émile ØRSTED"), "émile ørsted");
+  EXPECT_EQ(Utf8Lower("ΑΘΗΝΑ Москва"), "αθηνα москва");
+  EXPECT_EQ(Utf8Lower("\xe2\x84\xaa"), "k");  // the Kelvin sign
+  EXPECT_EQ(Utf8Lower("already lower 123 \xf0\x9f\x93\xb0"), "already lower 123 \xf0\x9f\x93\xb0");
+  EXPECT_EQ(Utf8Lower("bad \xc3"), "bad \xc3");  // truncated: left as it is
+}
+
 TEST(SearchQueryTest, EmptyOrNegatedOperatorsStayText) {
   EXPECT_EQ(ParseSearchQuery("author: river").text, "author: river");
   ParsedQuery q = ParseSearchQuery("-author:x river");
