@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "common/env.h"
 #include "indexer/article_store.h"
 #include "query/article_reader.h"
@@ -321,6 +322,53 @@ TEST_F(ArticleStoreTest, RelevanceWindowFindsMatchesOlderThanItsEstimatedStart) 
   std::set<std::string> found;
   for (const auto& hit : page->hits) found.insert(hit.article().id());
   EXPECT_EQ(found, newest);
+}
+
+TEST_F(ArticleStoreTest, EstimatedTotalsAndFacetsNeverExceedStoredCounts) {
+  // More matches than the sample takes, half by each author. A newest-first
+  // search filtered to one of them estimates from the first matches stored:
+  // where that author's were stored first (a fresh table), their share is
+  // 1 and the word's whole estimate, twice what they wrote, came back. The
+  // stored counts bound it (BoundEstimates, unit-tested for the exact
+  // values: where rows land depends on the table's free space).
+  PgArticleStore store(url_);
+  const std::string word = "biasword" + std::to_string(std::random_device{}() % 1000000);
+  const int per_author = kSearchSampleCap + 100;
+  const std::string early = "Early Writer " + run_, late = "Late Writer " + run_;
+  WriteStats stats;
+  for (const std::string& author : {early, late}) {
+    std::vector<v1::Article> batch;
+    for (int i = 0; i < per_author; ++i) {
+      v1::Article a = Batch("b").at(1);
+      a.set_id("b-" + run_ + "-" + author.substr(0, 1) + "-" + std::to_string(i));
+      a.set_title("Tidal " + word + " survey number " + std::to_string(i));
+      a.mutable_author()->set_name(author);
+      a.set_fingerprint(0);
+      batch.push_back(std::move(a));
+    }
+    ASSERT_TRUE(store.WriteBatch(batch, &stats).ok());
+  }
+  {
+    pqxx::connection c(url_);
+    pqxx::nontransaction q(c);
+    q.exec("ANALYZE articles");  // the word's estimate
+  }
+
+  ArticleReader reader(url_, 1);
+  ArticleQuery query;
+  query.text = word;
+  query.authors = {absl::AsciiStrToLower(early)};
+  SearchOptions options;
+  options.order = SearchOrder::kNewest;
+  options.page_size = 10;
+  auto page = reader.Search(query, options, std::chrono::seconds(30));
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_FALSE(page->total_size_exact);
+  EXPECT_GT(page->total_size, 0);
+  EXPECT_LE(page->total_size, per_author) << "more than the author's stored articles";
+  ASSERT_EQ(page->facets.authors_size(), 1);
+  EXPECT_EQ(page->facets.authors(0).value(), early);
+  EXPECT_LE(page->facets.authors(0).count(), per_author);
 }
 
 TEST_F(ArticleStoreTest, VocabularyUpkeepGoesToThePrimary) {

@@ -191,6 +191,15 @@ std::string SearchSampleSql() {
       " UNION ALL ", f("l", "language"));
 }
 
+// What the indexer counts exactly, to bound estimates with: the article
+// counts of authors $1 and sites $2 (by name, as facets show them), and the
+// articles of the authors filtered by ($3, lower-cased), summed ('f').
+constexpr char kStoredCountsSql[] =
+    "SELECT 'a'::text, name, article_count::bigint FROM authors WHERE name = ANY($1::text[]) "
+    "UNION ALL SELECT 's', name, article_count FROM sites WHERE name = ANY($2::text[]) "
+    "UNION ALL SELECT 'f', '', coalesce(sum(article_count), 0) FROM authors "
+    "WHERE cardinality($3::text[]) > 0 AND lower(name) = ANY($3::text[])";
+
 // For each given word that matches no article, the closest vocabulary word.
 constexpr char kSpellSql[] =
     "SELECT w.word, (SELECT v.word FROM query_vocabulary v WHERE v.word % w.word "
@@ -301,6 +310,7 @@ void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
                             "::bigint FROM pg_class WHERE oid = 'articles'::regclass)"));
   conn.prepare("search_sample", SearchSampleSql());
   conn.prepare("search_spell", kSpellSql);
+  conn.prepare("stored_counts", kStoredCountsSql);
   conn.prepare("get_articles", GetArticlesSql());
   conn.prepare("similar_duplicates", SimilarDuplicatesSql());
   conn.prepare("similar_terms", SimilarTermsSql());
@@ -526,7 +536,49 @@ double BoundedWindowCost(double matches, double articles, int window) {
   return 0.15 * in_range * std::max(articles, matches) / matches + 3.3 * in_range;
 }
 
+// The stored counts of the facets' authors and sites and of the filtered
+// authors (BoundEstimates).
+StoredCounts ReadStoredCounts(pqxx::transaction_base& txn, const ArticleQuery& query,
+                              const v1::SearchFacets& facets) {
+  std::vector<std::string> authors, sites;
+  for (const v1::FacetCount& c : facets.authors()) authors.push_back(c.value());
+  for (const v1::FacetCount& c : facets.sites()) sites.push_back(c.value());
+  StoredCounts stored;
+  for (const pqxx::row& row : txn.exec_prepared("stored_counts", PgArray(authors), PgArray(sites),
+                                                PgArray(query.authors))) {
+    std::string kind = row[0].c_str();
+    int64_t n = row[2].as<int64_t>();
+    if (kind == "a") stored.authors[row[1].c_str()] = n;
+    if (kind == "s") stored.sites[row[1].c_str()] = n;
+    if (kind == "f" && !query.authors.empty()) stored.filtered_authors = n;
+  }
+  return stored;
+}
+
 }  // namespace
+
+void BoundEstimates(const StoredCounts& stored, SearchPage* page) {
+  if (stored.filtered_authors) {
+    page->total_size = std::min(page->total_size, *stored.filtered_authors);
+  }
+  auto bound = [&](google::protobuf::RepeatedPtrField<v1::FacetCount>* counts,
+                   const std::map<std::string, int64_t>* by_name) {
+    for (v1::FacetCount& c : *counts) {
+      int64_t limit = page->total_size;
+      if (by_name != nullptr) {
+        auto it = by_name->find(c.value());
+        if (it != by_name->end()) limit = std::min(limit, it->second);
+      }
+      c.set_count(std::min(c.count(), limit));
+    }
+    std::stable_sort(counts->begin(), counts->end(), [](const auto& x, const auto& y) {
+      return x.count() > y.count();
+    });
+  };
+  bound(page->facets.mutable_authors(), &stored.authors);
+  bound(page->facets.mutable_sites(), &stored.sites);
+  bound(page->facets.mutable_languages(), nullptr);
+}
 
 bool WalkBeatsRankingAll(double matches, double articles, int window) {
   if (window <= 0 || matches <= window) return false;
@@ -776,6 +828,9 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
       page.facets.set_facets_exact(page.total_size_exact);
       AddFacets(sample, &page.facets);
       ScaleFacets(passing, page.total_size, &page.facets);
+    }
+    if (options.facets && !page.total_size_exact && !page.hits.empty()) {
+      BoundEstimates(ReadStoredCounts(txn, query, page.facets), &page);
     }
     bool short_page = static_cast<int>(page.hits.size()) < options.page_size && !options.after;
     if (short_page && !options.spell_words.empty()) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -121,6 +122,20 @@ struct SearchPage {
   // (word of the query that matches nothing, closest indexed word).
   std::vector<std::pair<std::string, std::string>> corrections;
 };
+
+// Exact counts the indexer keeps, which bound a search's estimates.
+struct StoredCounts {
+  std::map<std::string, int64_t> authors;  // article_count by author name
+  std::map<std::string, int64_t> sites;    // article_count by site name
+  std::optional<int64_t> filtered_authors;  // the filtered authors' articles
+};
+
+// An estimated total and scaled facets come from a sample (the newest
+// matches, or the first ones stored), which can over-represent an author or
+// a site many times over. Caps the total at `stored.filtered_authors`, and
+// each facet count at the total and at its author's or site's stored count,
+// then re-sorts the facets by count.
+void BoundEstimates(const StoredCounts& stored, SearchPage* page);
 
 struct AuthorPage {
   std::vector<v1::AuthorProfile> authors;

@@ -149,6 +149,43 @@ TEST(RelevanceWindowTest, WindowStartInterpolatesTheDateHistogram) {
   EXPECT_FALSE(WindowStart({100}, 0.5).has_value());
 }
 
+TEST(BoundEstimatesTest, NoCountExceedsWhatIsStoredOrTheTotal) {
+  SearchPage page;
+  page.total_size = 6000;
+  page.total_size_exact = false;
+  auto add = [](google::protobuf::RepeatedPtrField<v1::FacetCount>* to, const char* value,
+                int64_t count) {
+    v1::FacetCount* c = to->Add();
+    c->set_value(value);
+    c->set_count(count);
+  };
+  add(page.facets.mutable_authors(), "Prolific Lately", 5400);  // scaled from a sample
+  add(page.facets.mutable_authors(), "Steady Hand", 900);
+  add(page.facets.mutable_authors(), "Unknown Name", 300);       // not stored: the total bounds
+  add(page.facets.mutable_sites(), "Big Site", 7000);
+  add(page.facets.mutable_languages(), "en", 6500);
+  StoredCounts stored;
+  stored.authors = {{"Prolific Lately", 620}, {"Steady Hand", 4000}};
+  stored.sites = {{"Big Site", 10000}};
+  BoundEstimates(stored, &page);
+  EXPECT_EQ(page.total_size, 6000);
+  ASSERT_EQ(page.facets.authors_size(), 3);
+  // Re-sorted by the bounded counts.
+  EXPECT_EQ(page.facets.authors(0).value(), "Steady Hand");
+  EXPECT_EQ(page.facets.authors(0).count(), 900);
+  EXPECT_EQ(page.facets.authors(1).value(), "Prolific Lately");
+  EXPECT_EQ(page.facets.authors(1).count(), 620);
+  EXPECT_EQ(page.facets.authors(2).count(), 300);
+  EXPECT_EQ(page.facets.sites(0).count(), 6000);      // the total
+  EXPECT_EQ(page.facets.languages(0).count(), 6000);  // the total
+
+  // Filtered to authors: the total is at most their stored articles.
+  stored.filtered_authors = 620;
+  BoundEstimates(stored, &page);
+  EXPECT_EQ(page.total_size, 620);
+  EXPECT_EQ(page.facets.languages(0).count(), 620);
+}
+
 TEST(StatementTimeoutTest, RoundsUpToTwoSignificantDigits) {
   EXPECT_EQ(RoundedStatementTimeoutMs(1), 1);
   EXPECT_EQ(RoundedStatementTimeoutMs(99), 99);
