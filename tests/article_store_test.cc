@@ -23,6 +23,11 @@
 namespace broadsheet {
 namespace {
 
+std::string Capitalised(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
 class ArticleStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -369,6 +374,60 @@ TEST_F(ArticleStoreTest, EstimatedTotalsAndFacetsNeverExceedStoredCounts) {
   ASSERT_EQ(page->facets.authors_size(), 1);
   EXPECT_EQ(page->facets.authors(0).value(), early);
   EXPECT_LE(page->facets.authors(0).count(), per_author);
+}
+
+TEST_F(ArticleStoreTest, SimilarArticlesShareTheRareWordsNotTheCommonOnes) {
+  // 2,100 stories share five heading words with the source; three share
+  // only its rare ones. The rare ones say what the story is about.
+  PgArticleStore store(url_);
+  const std::string rare = "simword" + std::to_string(std::random_device{}() % 1000000);
+  auto article = [&](const std::string& id, const std::string& title, const std::string& standfirst) {
+    v1::Article a = Batch("s").at(1);
+    a.set_id("s-" + run_ + "-" + id);
+    a.set_title(title);
+    a.set_standfirst(standfirst);
+    a.set_fingerprint(0);  // no near-duplicates: only shared terms count
+    return a;
+  };
+  const std::string common = "Councillors want the timetable back by spring";
+  std::vector<v1::Article> distractors;
+  for (int i = 0; i < 2100; ++i) {
+    distractors.push_back(article("d" + std::to_string(i),
+                                  "Harbour board meets ferry operators over fares number " +
+                                      std::to_string(i),
+                                  common));
+  }
+  std::vector<v1::Article> related;
+  for (int i = 0; i < 3; ++i) {
+    related.push_back(article("r" + std::to_string(i),
+                              Capitalised(rare) + " dispute goes to arbitration, part " +
+                                  std::to_string(i),
+                              "Both sides expect a ruling soon"));
+  }
+  v1::Article source =
+      article("source", "Harbour board meets ferry operators over " + rare + " dispute", common);
+  WriteStats stats;
+  ASSERT_TRUE(store.WriteBatch(distractors, &stats).ok());
+  ASSERT_TRUE(store.WriteBatch(related, &stats).ok());
+  ASSERT_TRUE(store.WriteBatch({source}, &stats).ok());
+  {
+    pqxx::connection c(url_);
+    pqxx::nontransaction q(c);
+    q.exec("ANALYZE articles");  // how common each word is
+  }
+
+  ArticleReader reader(url_, 1);
+  auto similar = reader.FindSimilar(source.id(), 3, std::chrono::seconds(30));
+  ASSERT_TRUE(similar.ok()) << similar.status();
+  std::set<std::string> found, want;
+  for (const auto& s : *similar) {
+    found.insert(s.article().id());
+    EXPECT_FALSE(s.near_duplicate());
+    EXPECT_GT(s.score(), 0);
+    EXPECT_LE(s.score(), 1);
+  }
+  for (const auto& a : related) want.insert(a.id());
+  EXPECT_EQ(found, want);
 }
 
 TEST_F(ArticleStoreTest, VocabularyUpkeepGoesToThePrimary) {

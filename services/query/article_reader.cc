@@ -238,20 +238,43 @@ std::string SimilarDuplicatesSql() {
       "ORDER BY 17, a.id LIMIT $2");
 }
 
-// Articles sharing the most of $1's title and standfirst lexemes (weights A
-// and B, at most 32), ranked by ts_rank over their weighted vectors. Only
-// the first 2,000 candidates are ranked, which bounds the cost for common
-// terms; the terms are ORed, so any shared term makes a candidate.
+// Articles sharing the most telling of $1's title and standfirst lexemes
+// (weights A and B). A lexeme tells more the rarer it is: its share of
+// articles comes from the statistics ANALYZE keeps for `tsv` (a lexeme too
+// rare to be listed counts as half the rarest listed one). The rarest terms
+// are taken, up to 16 while together they are expected in at most 2,000
+// articles (always the rarest one), so the candidates (articles with any of
+// them, at most 2,000) are those sharing rare words, not any 2,000 sharing
+// a common one.
+// Score: the shared terms' idf (ln 1/share), doubled where the candidate
+// has the term in its own title or standfirst, over the most it could get
+// (0-1].
 std::string SimilarTermsSql() {
+  // The lexeme as tsquery text: quoted, with backslashes and quotes escaped.
+  constexpr char kQuoted[] =
+      "'''' || replace(replace(r.lexeme, '\\', '\\\\'), '''', '''''') || ''''";
   return absl::StrCat(
-      "WITH terms AS (SELECT t.lexeme FROM articles x, unnest(x.tsv) t WHERE x.id = $1 "
-      "AND t.weights && ARRAY['A', 'B'] LIMIT 32), "
-      "q AS (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') "
-      "|| '''', ' | ')::tsquery AS q FROM terms), "
-      "cand AS (SELECT a.id, ts_rank(a.tsv, q.q) AS score FROM "
-      "(SELECT a.id, a.tsv FROM articles a, q WHERE q.q IS NOT NULL AND a.tsv @@ q.q "
-      "AND a.id <> $1 LIMIT 2000) a, q) "
-      "SELECT ", kArticleColumns, ", c.score FROM cand c JOIN articles a ON a.id = c.id "
+      "WITH stats AS MATERIALIZED (SELECT e.elem, e.share FROM pg_stats p, "
+      "unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) AS e(elem, share) "
+      "WHERE p.schemaname = current_schema() AND p.tablename = 'articles' AND p.attname = 'tsv' "
+      "AND e.elem IS NOT NULL), "
+      "heading AS (SELECT t.lexeme, coalesce(s.share, (SELECT coalesce(min(share), 1e-4) / 2 "
+      "FROM stats)) AS share FROM articles x CROSS JOIN unnest(x.tsv) t "
+      "LEFT JOIN stats s ON s.elem = t.lexeme "
+      "WHERE x.id = $1 AND t.weights && ARRAY['A', 'B']), "
+      "ranked AS (SELECT ln(1 / least(r.share, 0.999)) AS idf, (", kQuoted, ")::tsquery AS q, (",
+      kQuoted, " || ':AB')::tsquery AS q_heading, "
+      "row_number() OVER (ORDER BY r.share, r.lexeme) AS n, "
+      "sum(r.share) OVER (ORDER BY r.share, r.lexeme) AS covered FROM heading r), "
+      "terms AS MATERIALIZED (SELECT * FROM ranked WHERE n = 1 OR (n <= 16 AND covered * "
+      "(SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'articles'::regclass) <= 2000)), "
+      "q AS (SELECT string_agg(q::text, ' | ')::tsquery AS q, 2 * sum(idf) AS best FROM terms), "
+      "cand AS (SELECT a.id, a.tsv FROM articles a, q WHERE q.q IS NOT NULL AND a.tsv @@ q.q "
+      "AND a.id <> $1 LIMIT 2000), "
+      "scored AS (SELECT c.id, (SELECT sum(t.idf * CASE WHEN c.tsv @@ t.q_heading THEN 2 "
+      "WHEN c.tsv @@ t.q THEN 1 ELSE 0 END) FROM terms t) / (SELECT best FROM q) AS score "
+      "FROM cand c) "
+      "SELECT ", kArticleColumns, ", c.score FROM scored c JOIN articles a ON a.id = c.id "
       "ORDER BY c.score DESC, a.id LIMIT $2");
 }
 
