@@ -313,9 +313,9 @@ std::string Byline(const v1::Article& a) {
   return byline + (byline.empty() ? "" : " · ") + a.id();
 }
 
-// Fills `filter` from --author, --site, --from, --to (publication dates;
-// a --to day is included), --language; false (after a message) when a date
-// does not parse or the range is inverted.
+// Fills `filter` from --author, --site, --from, --to (the article's date;
+// a --to day is included), --fetched-from, --fetched-to, --language; false
+// (after a message) when a date does not parse or a range is inverted.
 bool FilterFromFlags(const Flags& flags, v1::ArticleFilter* filter) {
   for (const char* name : {"author", "site"}) {
     if (!flags.Has(name)) continue;
@@ -337,6 +337,23 @@ bool FilterFromFlags(const Flags& flags, v1::ArticleFilter* filter) {
   if (flags.Has("from") && flags.Has("to") &&
       filter->published().start_time() >= filter->published().end_time()) {
     std::fprintf(stderr, "broadsheet: --from must be before --to\n");
+    return false;
+  }
+  // The same on the fetch time (where the crawler's metadata gave one).
+  if (flags.Has("fetched-from") &&
+      !ParseWhen(flags.Get("fetched-from"), filter->mutable_fetched()->mutable_start_time())) {
+    std::fprintf(stderr, "broadsheet: --fetched-from wants YYYY-MM-DD or an RFC 3339 time\n");
+    return false;
+  }
+  if (flags.Has("fetched-to") &&
+      !ParseWhen(flags.Get("fetched-to"), filter->mutable_fetched()->mutable_end_time(),
+                 /*end_of_day=*/true)) {
+    std::fprintf(stderr, "broadsheet: --fetched-to wants YYYY-MM-DD or an RFC 3339 time\n");
+    return false;
+  }
+  if (flags.Has("fetched-from") && flags.Has("fetched-to") &&
+      filter->fetched().start_time() >= filter->fetched().end_time()) {
+    std::fprintf(stderr, "broadsheet: --fetched-from must be before --fetched-to\n");
     return false;
   }
   filter->set_language(flags.Get("language"));
@@ -372,12 +389,16 @@ void SetDeadline(grpc::ClientContext* context) {
 
 int Search(const std::vector<std::string>& args) {
   Flags flags;
-  if (!ParseFlags(args, {"limit", "page-token", "author", "site", "from", "to", "sort", "language"},
+  if (!ParseFlags(args,
+                  {"limit", "page-token", "author", "site", "from", "to", "fetched-from",
+                   "fetched-to", "sort", "language"},
                   {"json", "duplicates"}, &flags)) {
     return 2;
   }
-  bool filtered = flags.Has("author") || flags.Has("site") || flags.Has("from") ||
-                  flags.Has("to") || flags.Has("language");
+  bool filtered = false;
+  for (const char* name : {"author", "site", "from", "to", "fetched-from", "fetched-to", "language"}) {
+    filtered = filtered || flags.Has(name);
+  }
   if (flags.positional.empty() && !filtered) {
     std::fprintf(stderr,
                  "usage: broadsheet search [--author NAME] [--site SITE] [--from DATE] [--to DATE]\n"
@@ -538,7 +559,9 @@ int Similar(const std::vector<std::string>& args) {
 
 int Watch(const std::vector<std::string>& args) {
   Flags flags;
-  if (!ParseFlags(args, {"author", "site", "from", "to", "language", "resume", "count"},
+  if (!ParseFlags(args,
+                  {"author", "site", "from", "to", "fetched-from", "fetched-to", "language", "resume",
+                   "count"},
                   {"json", "duplicates"}, &flags)) {
     return 2;
   }

@@ -784,6 +784,29 @@ TEST_F(QueryTest, TextWithoutAWordLeavesTheFilterAlone) {
   EXPECT_EQ(ErrorReason(status), "EMPTY_QUERY");
 }
 
+TEST_F(QueryTest, PublishedRangeTakesTheFetchOrIndexTimeOfUndatedArticles) {
+  // Pages that give no publication time still have a date (newest order's):
+  // a published range must not leave them out.
+  std::string w = Nonce();
+  Ingest(Articles(w, 2, {"Sam Oduya"}));  // plain pages: no publication time
+  SearchUntil(w, 2);
+  auto count_in = [&](int64_t from, int64_t to) {
+    v1::SearchArticlesRequest request;
+    request.set_query(w);
+    request.set_include_duplicates(true);
+    request.mutable_filter()->mutable_published()->mutable_start_time()->set_seconds(from);
+    request.mutable_filter()->mutable_published()->mutable_end_time()->set_seconds(to);
+    v1::SearchArticlesResponse response;
+    grpc::Status status = Search(request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.hits_size();
+  };
+  int64_t now = std::chrono::duration_cast<seconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  EXPECT_EQ(count_in(now - 3600, now + 3600), 2);
+  EXPECT_EQ(count_in(978307200, 1009843200), 0);  // 2001
+}
+
 TEST_F(QueryTest, StopwordsAreReportedAsIgnored) {
   std::string w = Nonce();
   Ingest(Articles(w, 1, {"Sam Oduya"}));

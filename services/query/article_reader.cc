@@ -49,6 +49,10 @@ std::string HostSql(const char* t) {
 // articles_author_lower_idx.
 std::string MatchSql(const char* t, bool with_text) {
   const std::string host = HostSql(t);
+  // The published range bounds an article's date as newest order has it
+  // (kDate): pages that give no publication time are not left out.
+  const std::string date =
+      absl::StrCat("coalesce(", t, ".published_at, ", t, ".fetched_at, ", t, ".indexed_at)");
   return absl::StrCat(
       with_text ? absl::StrCat("($1::text = '' OR ", t, ".tsv @@ ", kTsQuery, ") AND ") : "",
       "(cardinality($3::text[]) = 0 OR lower(", t, ".author_name) = ANY($3::text[]))",
@@ -56,8 +60,8 @@ std::string MatchSql(const char* t, bool with_text) {
       "lower(", t, ".site_name) = s.v OR ", host, " = s.v OR right(", host,
       ", length(s.v) + 1) = '.' || s.v OR EXISTS (SELECT 1 FROM source_pages sp ",
       "WHERE sp.article_id = ", t, ".id AND lower(sp.site) = s.v)))",
-      " AND ($5::text = '' OR ", t, ".published_at >= NULLIF($5::text, '')::timestamptz)",
-      " AND ($6::text = '' OR ", t, ".published_at < NULLIF($6::text, '')::timestamptz)",
+      " AND ($5::text = '' OR ", date, " >= NULLIF($5::text, '')::timestamptz)",
+      " AND ($6::text = '' OR ", date, " < NULLIF($6::text, '')::timestamptz)",
       " AND ($7::text = '' OR ", t, ".fetched_at >= NULLIF($7::text, '')::timestamptz)",
       " AND ($8::text = '' OR ", t, ".fetched_at < NULLIF($8::text, '')::timestamptz)",
       " AND ($9::text = '' OR ", t, ".language = $9::text)");
