@@ -306,9 +306,14 @@ std::string Bold(const std::string& s, bool tty) {
 std::string Byline(const v1::Article& a) {
   std::string byline = a.author().name();
   if (!a.site().name().empty()) byline += (byline.empty() ? "" : " · ") + a.site().name();
-  if (a.has_published_at()) {
+  // The article's date as search orders and filters by it.
+  const google::protobuf::Timestamp* date = a.has_published_at() ? &a.published_at()
+                                            : a.has_fetched_at() ? &a.fetched_at()
+                                            : a.has_indexed_at() ? &a.indexed_at()
+                                                                 : nullptr;
+  if (date != nullptr) {
     byline += (byline.empty() ? "" : " · ") +
-              google::protobuf::util::TimeUtil::ToString(a.published_at()).substr(0, 10);
+              google::protobuf::util::TimeUtil::ToString(*date).substr(0, 10);
   }
   return byline + (byline.empty() ? "" : " · ") + a.id();
 }
@@ -626,14 +631,24 @@ int Get(const std::vector<std::string>& args) {
     std::printf("%s\n", ToJsonLine(article).c_str());
     return 0;
   }
-  std::printf("%s\n", article.title().c_str());
+  bool tty = isatty(STDOUT_FILENO) != 0;
+  std::printf("%s\n", Bold(article.title(), tty).c_str());
   if (!article.standfirst().empty()) std::printf("%s\n", article.standfirst().c_str());
-  if (!article.author().name().empty()) std::printf("by %s\n", article.author().name().c_str());
+  std::printf("%s\n", Byline(article).c_str());
+  if (!article.url().empty()) std::printf("%s\n", article.url().c_str());
   std::printf("\n");
+  if (!article.image().caption().empty() || !article.image().credit().empty()) {
+    std::printf("[image: %s%s%s]\n\n", article.image().caption().c_str(),
+                article.image().credit().empty() ? "" : " · ",
+                article.image().credit().c_str());
+  }
   for (const std::string& p : article.paragraphs()) std::printf("%s\n\n", p.c_str());
-  if (!article.author().bio().empty()) std::printf("%s\n", article.author().bio().c_str());
+  if (!article.author().bio().empty()) std::printf("%s\n\n", article.author().bio().c_str());
   for (const v1::SourcePage& s : article.sources()) {
     std::printf("source: %s %s\n", s.page_id().c_str(), s.url().c_str());
+  }
+  if (!article.near_duplicate_ids().empty()) {
+    std::printf("near-duplicates: %s\n", absl::StrJoin(article.near_duplicate_ids(), " ").c_str());
   }
   return 0;
 }

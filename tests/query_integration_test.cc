@@ -260,6 +260,8 @@ TEST_F(QueryTest, SearchAppliesOperatorsFiltersAndFacets) {
   EXPECT_EQ(response.total_size(), 0);
 
   EXPECT_EQ(Search(w + " site:courier.example").total_size(), 5);  // host suffix
+  // A pasted URL stands for its host.
+  EXPECT_EQ(Search(w + " site:https://www.courier.example/news/today?x=1").total_size(), 5);
   EXPECT_EQ(Search(w + " site:elsewhere.example").total_size(), 0);
   EXPECT_EQ(Search(w + " -verdict").total_size(), 0);
   EXPECT_EQ(Search("\"" + w + " inquiry reaches\" OR nothingmatchesthisqz").total_size(), 5);

@@ -93,6 +93,19 @@ std::vector<std::string> Lowered(const std::vector<std::string>& values) {
   return Lowered(r);
 }
 
+// Site values with a pasted URL ("https://www.courier.example/news/1")
+// reduced to its host, which the site filter matches.
+std::vector<std::string> Hosts(std::vector<std::string> sites) {
+  for (std::string& site : sites) {
+    size_t scheme = site.find("://");
+    if (scheme == std::string::npos) continue;
+    std::string host = site.substr(scheme + 3);
+    host = host.substr(0, host.find_first_of("/?#:"));
+    if (!host.empty()) site = host;
+  }
+  return sites;
+}
+
 // Both lists restrict: a hit must satisfy each non-empty one.
 std::vector<std::string> Combine(std::vector<std::string> a, std::vector<std::string> b) {
   if (a.empty()) return b;
@@ -131,7 +144,7 @@ void BuildQuery(const std::string& text, const v1::ArticleFilter& filter,
     searchable = HasSearchableWord(*parsed, *lexer);
   }
   out->authors = Combine(Lowered(parsed->authors), Lowered(filter.authors()));
-  out->sites = Combine(Lowered(parsed->sites), Lowered(filter.sites()));
+  out->sites = Combine(Hosts(Lowered(parsed->sites)), Hosts(Lowered(filter.sites())));
   CheckRange(filter.published(), "filter.published", &out->published_from, &out->published_to,
              violations);
   CheckRange(filter.fetched(), "filter.fetched", &out->fetched_from, &out->fetched_to, violations);
