@@ -318,6 +318,29 @@ std::string Byline(const v1::Article& a) {
   return byline + (byline.empty() ? "" : " · ") + a.id();
 }
 
+// Fills `range` from --<from_flag> and --<to_flag> (a --<to_flag> day is
+// included); false after a message when a time does not parse or the range
+// is inverted.
+bool RangeFromFlags(const Flags& flags, const std::string& from_flag, const std::string& to_flag,
+                    v1::TimeRange* range) {
+  for (const std::string& name : {from_flag, to_flag}) {
+    if (!flags.Has(name)) continue;
+    bool to = name == to_flag;
+    if (!ParseWhen(flags.Get(name), to ? range->mutable_end_time() : range->mutable_start_time(),
+                   /*end_of_day=*/to)) {
+      std::fprintf(stderr, "broadsheet: --%s wants YYYY-MM-DD or an RFC 3339 time\n",
+                   name.c_str());
+      return false;
+    }
+  }
+  if (flags.Has(from_flag) && flags.Has(to_flag) && range->start_time() >= range->end_time()) {
+    std::fprintf(stderr, "broadsheet: --%s must be before --%s\n", from_flag.c_str(),
+                 to_flag.c_str());
+    return false;
+  }
+  return true;
+}
+
 // Fills `filter` from --author, --site, --from, --to (the article's date;
 // a --to day is included), --fetched-from, --fetched-to, --language; false
 // (after a message) when a date does not parse or a range is inverted.
@@ -329,36 +352,9 @@ bool FilterFromFlags(const Flags& flags, v1::ArticleFilter* filter) {
           ->assign(std::string(absl::StripAsciiWhitespace(v)));
     }
   }
-  if (flags.Has("from") &&
-      !ParseWhen(flags.Get("from"), filter->mutable_published()->mutable_start_time())) {
-    std::fprintf(stderr, "broadsheet: --from wants YYYY-MM-DD or an RFC 3339 time\n");
-    return false;
-  }
-  if (flags.Has("to") && !ParseWhen(flags.Get("to"), filter->mutable_published()->mutable_end_time(),
-                                    /*end_of_day=*/true)) {
-    std::fprintf(stderr, "broadsheet: --to wants YYYY-MM-DD or an RFC 3339 time\n");
-    return false;
-  }
-  if (flags.Has("from") && flags.Has("to") &&
-      filter->published().start_time() >= filter->published().end_time()) {
-    std::fprintf(stderr, "broadsheet: --from must be before --to\n");
-    return false;
-  }
-  // The same on the fetch time (where the crawler's metadata gave one).
-  if (flags.Has("fetched-from") &&
-      !ParseWhen(flags.Get("fetched-from"), filter->mutable_fetched()->mutable_start_time())) {
-    std::fprintf(stderr, "broadsheet: --fetched-from wants YYYY-MM-DD or an RFC 3339 time\n");
-    return false;
-  }
-  if (flags.Has("fetched-to") &&
-      !ParseWhen(flags.Get("fetched-to"), filter->mutable_fetched()->mutable_end_time(),
-                 /*end_of_day=*/true)) {
-    std::fprintf(stderr, "broadsheet: --fetched-to wants YYYY-MM-DD or an RFC 3339 time\n");
-    return false;
-  }
-  if (flags.Has("fetched-from") && flags.Has("fetched-to") &&
-      filter->fetched().start_time() >= filter->fetched().end_time()) {
-    std::fprintf(stderr, "broadsheet: --fetched-from must be before --fetched-to\n");
+  // --fetched-* bound the fetch time (where the crawler's metadata gave one).
+  if (!RangeFromFlags(flags, "from", "to", filter->mutable_published()) ||
+      !RangeFromFlags(flags, "fetched-from", "fetched-to", filter->mutable_fetched())) {
     return false;
   }
   filter->set_language(flags.Get("language"));
