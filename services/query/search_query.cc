@@ -166,7 +166,7 @@ std::string Utf8Lower(std::string_view s) {
     }
     size_t len = (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
     if (len == 0 || i + len > s.size() || utf8 == static_cast<locale_t>(nullptr)) {
-      return std::string(s);
+      return absl::AsciiStrToLower(absl::string_view(s.data(), s.size()));
     }
     char32_t cp = lead & (0x7F >> len);
     for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);

@@ -43,7 +43,8 @@ bool HasSearchableWord(const ParsedQuery& query, EnglishTsVector& lexer);
 
 // UTF-8 text lower-cased code point by code point, as PostgreSQL's lower()
 // does in a UTF-8 database (towlower in C.UTF-8): "ÉMILE" -> "émile".
-// Invalid UTF-8 comes back unchanged. Thread-safe.
+// Invalid UTF-8 (or no C.UTF-8 locale) gets ASCII letters lowered only.
+// Thread-safe.
 std::string Utf8Lower(std::string_view s);
 
 // Replaces whole-word, case-insensitive occurrences of each `from[i]` in

@@ -67,7 +67,7 @@ TEST(SearchQueryTest, Utf8LowerLowersEveryScriptAndKeepsBytesValid) {
   EXPECT_EQ(Utf8Lower("ΑΘΗΝΑ Москва"), "αθηνα москва");
   EXPECT_EQ(Utf8Lower("\xe2\x84\xaa"), "k");  // the Kelvin sign
   EXPECT_EQ(Utf8Lower("already lower 123 \xf0\x9f\x93\xb0"), "already lower 123 \xf0\x9f\x93\xb0");
-  EXPECT_EQ(Utf8Lower("bad \xc3"), "bad \xc3");  // truncated: left as it is
+  EXPECT_EQ(Utf8Lower("BAD \xc3"), "bad \xc3");  // truncated: ASCII lowered only
 }
 
 TEST(SearchQueryTest, EmptyOrNegatedOperatorsStayText) {
