@@ -772,7 +772,7 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
     // (a small cache: there is one per gRPC thread).
     thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 15);
     const bool highlight = options.snippets && !query.text.empty() && lexer != nullptr;
-    std::vector<std::string> lexemes;
+    std::optional<QueryTerms> terms;
     for (const pqxx::row& row : rows) {
       if (static_cast<int>(page.hits.size()) == options.page_size) break;
       v1::SearchHit hit;
@@ -780,8 +780,8 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
       if (relevance) hit.set_score(row[kArticleColumnCount].as<double>());
       std::string snippet = row[kArticleColumnCount + 1].c_str();
       if (highlight) {
-        if (lexemes.empty()) lexemes = PositiveQueryLexemes(row[kArticleColumnCount + 3].c_str());
-        snippet = BuildSnippet(snippet, lexemes, *lexer);
+        if (!terms) terms = PositiveQueryTerms(row[kArticleColumnCount + 3].c_str());
+        snippet = BuildSnippet(snippet, *terms, *lexer);
       } else {
         // Paragraphs are newline-joined in storage; a snippet reads as one line.
         std::replace(snippet.begin(), snippet.end(), '\n', ' ');

@@ -1,6 +1,7 @@
 #include "query/snippet.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "query/article_reader.h"
@@ -15,13 +16,16 @@ constexpr char kPassageSeparator[] = " \xe2\x80\xa6 ";  // " … "
 
 struct Word {
   size_t begin, end;  // byte range in the text
+  int lexeme;         // index in the lexemes looked for, or -1
   bool match;
 };
 
 bool IsWordByte(unsigned char c) { return absl::ascii_isalnum(c) || c >= 0x80; }
 
+// Every word of `text`, with the index of its lexeme among `lexemes` (-1
+// when none); `match` is set for those among the first `anywhere`.
 std::vector<Word> Words(std::string_view text, const std::vector<std::string>& lexemes,
-                        EnglishTsVector& lexer) {
+                        size_t anywhere, EnglishTsVector& lexer) {
   // Snowball's English stemmer keeps a word's first letter, so only words
   // starting like some lexeme need stemming (most of a text does not).
   bool first_letters[256] = {};
@@ -53,8 +57,9 @@ std::vector<Word> Words(std::string_view text, const std::vector<std::string>& l
       lexeme.assign(token);
       absl::AsciiStrToLower(&lexeme);
     }
-    bool match = !lexeme.empty() && std::find(lexemes.begin(), lexemes.end(), lexeme) != lexemes.end();
-    words.push_back({i, j, match});
+    auto found = lexeme.empty() ? lexemes.end() : std::find(lexemes.begin(), lexemes.end(), lexeme);
+    int index = found == lexemes.end() ? -1 : static_cast<int>(found - lexemes.begin());
+    words.push_back({i, j, index, index >= 0 && static_cast<size_t>(index) < anywhere});
     i = j;
   }
   return words;
@@ -118,9 +123,107 @@ std::vector<std::string> PositiveQueryLexemes(std::string_view tsquery_text) {
   return out;
 }
 
+QueryTerms PositiveQueryTerms(std::string_view q) {
+  QueryTerms out;
+  std::vector<std::pair<std::string, int>> chain;  // lexemes joined by <N>
+  bool chain_negated = false;
+  auto close_chain = [&] {
+    if (chain.size() == 1 && !chain_negated &&
+        std::find(out.words.begin(), out.words.end(), chain[0].first) == out.words.end()) {
+      out.words.push_back(chain[0].first);
+    } else if (chain.size() > 1 && !chain_negated) {
+      out.phrases.push_back(chain);
+    }
+    chain.clear();
+  };
+  std::vector<bool> groups;  // open parentheses: negated?
+  bool negate_next = false;
+  int distance = 0;  // of a pending <N>
+  size_t i = 0;
+  while (i < q.size()) {
+    char c = q[i];
+    if (c == '\'') {
+      std::string lexeme;
+      size_t j = i + 1;
+      while (j < q.size()) {
+        if (q[j] == '\'') {
+          if (j + 1 < q.size() && q[j + 1] == '\'') {  // '' is a quote
+            lexeme.push_back('\'');
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        if (q[j] == '\\' && j + 1 < q.size()) ++j;
+        lexeme.push_back(q[j++]);
+      }
+      i = j + 1;
+      while (i < q.size() && (q[i] == ':' || q[i] == '*' || absl::ascii_isalpha(q[i]))) ++i;
+      bool negated = negate_next || std::find(groups.begin(), groups.end(), true) != groups.end();
+      negate_next = false;
+      if (distance > 0 && !chain.empty()) {
+        chain.emplace_back(std::move(lexeme), chain.back().second + distance);
+      } else {
+        close_chain();
+        chain_negated = negated;
+        chain.emplace_back(std::move(lexeme), 0);
+      }
+      distance = 0;
+      continue;
+    }
+    if (c == '<') {  // <-> or <N>
+      size_t end = q.find('>', i);
+      if (end == std::string_view::npos) break;
+      std::string_view n = q.substr(i + 1, end - i - 1);
+      distance = n == "-" ? 1 : std::max(1, std::atoi(std::string(n).c_str()));
+      i = end + 1;
+      continue;
+    }
+    if (c == '!') negate_next = true;
+    if (c == '(') {
+      close_chain();
+      groups.push_back(negate_next);
+      negate_next = false;
+    }
+    if (c == ')' && !groups.empty()) {
+      close_chain();
+      groups.pop_back();
+    }
+    if (c == '&' || c == '|') close_chain();
+    ++i;
+  }
+  close_chain();
+  return out;
+}
+
 std::string BuildSnippet(std::string_view text, const std::vector<std::string>& lexemes,
                          EnglishTsVector& lexer) {
-  std::vector<Word> words = Words(text, lexemes, lexer);
+  return BuildSnippet(text, QueryTerms{lexemes, {}}, lexer);
+}
+
+std::string BuildSnippet(std::string_view text, const QueryTerms& terms, EnglishTsVector& lexer) {
+  // Lone lexemes first, then the phrases' (which match only in place).
+  std::vector<std::string> lexemes = terms.words;
+  for (const auto& phrase : terms.phrases) {
+    for (const auto& [lexeme, offset] : phrase) {
+      if (std::find(lexemes.begin(), lexemes.end(), lexeme) == lexemes.end()) lexemes.push_back(lexeme);
+    }
+  }
+  std::vector<Word> words = Words(text, lexemes, terms.words.size(), lexer);
+  for (const auto& phrase : terms.phrases) {
+    std::vector<int> want;
+    for (const auto& [lexeme, offset] : phrase) {
+      want.push_back(static_cast<int>(std::find(lexemes.begin(), lexemes.end(), lexeme) - lexemes.begin()));
+    }
+    for (size_t w = 0; w + static_cast<size_t>(phrase.back().second) < words.size(); ++w) {
+      bool whole = true;
+      for (size_t k = 0; k < phrase.size() && whole; ++k) {
+        whole = words[w + static_cast<size_t>(phrase[k].second)].lexeme == want[k];
+      }
+      if (!whole) continue;
+      for (const auto& [lexeme, offset] : phrase) words[w + static_cast<size_t>(offset)].match = true;
+    }
+  }
   std::string out;
   if (words.empty()) return out;
   const int n = static_cast<int>(words.size());

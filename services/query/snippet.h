@@ -3,7 +3,7 @@
 // a fifth of the database's time per search (README, query performance).
 //
 // BuildSnippet() picks up to two passages of at most 30 words around the
-// densest matches of the query's lexemes, marks each matching word with
+// densest matches of the query's terms, marks each matching word with
 // kHighlightStart/kHighlightStop, and joins the passages with " … ". A word
 // matches when PostgreSQL's english configuration would give it one of the
 // lexemes (so "Flooding" matches a search for "floods"). Without a match it
@@ -25,6 +25,18 @@ namespace broadsheet {
 // "'flood' & !'farm' | 'river' <-> 'bank'") asks for, negated ones left out.
 std::vector<std::string> PositiveQueryLexemes(std::string_view tsquery_text);
 
+// What to highlight for a tsquery's text: lone lexemes wherever they occur,
+// the lexemes of a phrase ('river' <-> 'bank', or 'river' <2> 'bank' over a
+// stopword) only where the whole phrase does. Negated terms are left out.
+struct QueryTerms {
+  std::vector<std::string> words;
+  // Each phrase: its lexemes with their word offset from the first one.
+  std::vector<std::vector<std::pair<std::string, int>>> phrases;
+};
+QueryTerms PositiveQueryTerms(std::string_view tsquery_text);
+
+std::string BuildSnippet(std::string_view text, const QueryTerms& terms, EnglishTsVector& lexer);
+// The same with lone lexemes only.
 std::string BuildSnippet(std::string_view text, const std::vector<std::string>& lexemes,
                          EnglishTsVector& lexer);
 

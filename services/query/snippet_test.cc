@@ -27,6 +27,28 @@ TEST(PositiveQueryLexemesTest, ReadsTsqueryTextLeavingOutNegations) {
   EXPECT_TRUE(PositiveQueryLexemes("!'farm'").empty());
 }
 
+TEST(PositiveQueryTermsTest, SplitsLoneLexemesFromPhrases) {
+  QueryTerms t = PositiveQueryTerms(
+      "'flood' & !'farm' & 'river' <-> 'bank' & 'tide' <2> 'tabl' & !( 'sea' <-> 'wall' ) & 'x':*");
+  EXPECT_EQ(t.words, (std::vector<std::string>{"flood", "x"}));
+  ASSERT_EQ(t.phrases.size(), 2u);
+  EXPECT_EQ(t.phrases[0], (std::vector<std::pair<std::string, int>>{{"river", 0}, {"bank", 1}}));
+  EXPECT_EQ(t.phrases[1], (std::vector<std::pair<std::string, int>>{{"tide", 0}, {"tabl", 2}}));
+  EXPECT_TRUE(PositiveQueryTerms("").words.empty());
+}
+
+TEST_F(SnippetTest, PhrasesAreMarkedOnlyWhereTheWholePhraseIs) {
+  const std::string text =
+      "Walkers saw the river rise near the river bank, and the tide of the table turn.";
+  std::string s = BuildSnippet(text, PositiveQueryTerms("'river' <-> 'bank' & 'tide' <3> 'tabl'"),
+                               *lexer_);
+  const std::string on = kHighlightStart, off = kHighlightStop;
+  EXPECT_NE(s.find(on + "river" + off + " " + on + "bank" + off), std::string::npos) << s;
+  EXPECT_NE(s.find("the river rise"), std::string::npos) << "a lone 'river' is not the phrase: " << s;
+  // Stopwords hold positions: "tide of the table" is 'tide' <3> 'tabl'.
+  EXPECT_NE(s.find(on + "tide" + off + " of the " + on + "table" + off), std::string::npos) << s;
+}
+
 TEST_F(SnippetTest, MarksWordsWhoseStemMatches) {
   std::string s = BuildSnippet("Flooding closed the river road.\nThe floods receded.", {"flood"}, *lexer_);
   EXPECT_EQ(s, Mark("Flooding") + " closed the river road. The " + Mark("floods") + " receded.");
