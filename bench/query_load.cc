@@ -157,6 +157,9 @@ int main(int argc, char** argv) {
       grpc::CompletionQueue cq;
       std::vector<std::unique_ptr<Call>> calls;
       auto issue = [&](Call& call) {
+        // The finished call's readers live in its context's arena: gone first.
+        call.search.reset();
+        call.lookup.reset();
         call.ctx = std::make_unique<grpc::ClientContext>();
         call.ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
         auto& stub = stubs[call.slot % stubs.size()];

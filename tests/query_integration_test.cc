@@ -809,6 +809,21 @@ TEST_F(QueryTest, PublishedRangeTakesTheFetchOrIndexTimeOfUndatedArticles) {
   EXPECT_EQ(count_in(978307200, 1009843200), 0);  // 2001
 }
 
+TEST_F(QueryTest, WatchWithoutASearchableWordOrFilterIsRefused) {
+  // An empty query watches every article; text that searches nothing must
+  // not quietly become one.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + seconds(10));
+  v1::WatchArticlesRequest request;
+  request.set_query("!!! \"\"");
+  auto reader = query_->WatchArticles(&ctx, request);
+  v1::WatchArticlesResponse message;
+  EXPECT_FALSE(reader->Read(&message));
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ErrorReason(status), "EMPTY_QUERY");
+}
+
 TEST_F(QueryTest, StopwordsAreReportedAsIgnored) {
   std::string w = Nonce();
   Ingest(Articles(w, 1, {"Sam Oduya"}));

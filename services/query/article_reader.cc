@@ -244,34 +244,37 @@ std::string SimilarDuplicatesSql() {
 
 // Articles sharing the most telling of $1's title and standfirst lexemes
 // (weights A and B). A lexeme tells more the rarer it is: its share of
-// articles comes from the statistics ANALYZE keeps for `tsv` (a lexeme too
-// rare to be listed counts as half the rarest listed one). The rarest terms
-// are taken, up to 16 while together they are expected in at most 2,000
-// articles (always the rarest one), so the candidates (articles with any of
-// them, at most 2,000) are those sharing rare words, not any 2,000 sharing
-// a common one.
-// Score: the shared terms' idf (ln 1/share), doubled where the candidate
-// has the term in its own title or standfirst, over the most it could get
-// (0-1].
+// articles comes from the statistics ANALYZE keeps for `tsv`, or, for a
+// lexeme too rare to be listed there (names and places, the telling ones),
+// from counting its articles through the text index (up to 2,001). The
+// rarest terms are taken, up to 16 while together they are expected in at
+// most 2,000 articles (always the rarest one), so the candidates (articles
+// with any of them, at most 2,000) are those sharing rare words, not any
+// 2,000 sharing a common one. Score: the shared terms' idf (ln 1/share),
+// doubled where the candidate has the term in its own title or standfirst,
+// over the most it could get (0-1].
 std::string SimilarTermsSql() {
   // The lexeme as tsquery text: quoted, with backslashes and quotes escaped.
   constexpr char kQuoted[] =
-      "'''' || replace(replace(r.lexeme, '\\', '\\\\'), '''', '''''') || ''''";
+      "'''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '''''') || ''''";
   return absl::StrCat(
       "WITH stats AS MATERIALIZED (SELECT e.elem, e.share FROM pg_stats p, "
       "unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) AS e(elem, share) "
       "WHERE p.schemaname = current_schema() AND p.tablename = 'articles' AND p.attname = 'tsv' "
       "AND e.elem IS NOT NULL), "
-      "heading AS (SELECT t.lexeme, coalesce(s.share, (SELECT coalesce(min(share), 1e-4) / 2 "
-      "FROM stats)) AS share FROM articles x CROSS JOIN unnest(x.tsv) t "
-      "LEFT JOIN stats s ON s.elem = t.lexeme "
-      "WHERE x.id = $1 AND t.weights && ARRAY['A', 'B']), "
-      "ranked AS (SELECT ln(1 / least(r.share, 0.999)) AS idf, (", kQuoted, ")::tsquery AS q, (",
-      kQuoted, " || ':AB')::tsquery AS q_heading, "
+      "articles_n AS (SELECT greatest(reltuples, 1) AS n FROM pg_class "
+      "WHERE oid = 'articles'::regclass), "
+      "heading AS (SELECT t.lexeme, s.share, (", kQuoted, ")::tsquery AS q, (", kQuoted,
+      " || ':AB')::tsquery AS q_heading FROM articles x CROSS JOIN unnest(x.tsv) t "
+      "LEFT JOIN stats s ON s.elem = t.lexeme WHERE x.id = $1 AND t.weights && ARRAY['A', 'B']), "
+      "counted AS (SELECT h.lexeme, h.q, h.q_heading, coalesce(h.share, (SELECT count(*) FROM "
+      "(SELECT 1 FROM articles a WHERE a.tsv @@ h.q LIMIT 2001) c) / (SELECT n FROM articles_n)) "
+      "AS share FROM heading h), "
+      "ranked AS (SELECT ln(1 / least(greatest(r.share, 1e-9), 0.999)) AS idf, r.q, r.q_heading, "
       "row_number() OVER (ORDER BY r.share, r.lexeme) AS n, "
-      "sum(r.share) OVER (ORDER BY r.share, r.lexeme) AS covered FROM heading r), "
+      "sum(r.share) OVER (ORDER BY r.share, r.lexeme) AS covered FROM counted r), "
       "terms AS MATERIALIZED (SELECT * FROM ranked WHERE n = 1 OR (n <= 16 AND covered * "
-      "(SELECT greatest(reltuples, 1) FROM pg_class WHERE oid = 'articles'::regclass) <= 2000)), "
+      "(SELECT n FROM articles_n) <= 2000)), "
       "q AS (SELECT string_agg(q::text, ' | ')::tsquery AS q, 2 * sum(idf) AS best FROM terms), "
       "cand AS (SELECT a.id, a.tsv FROM articles a, q WHERE q.q IS NOT NULL AND a.tsv @@ q.q "
       "AND a.id <> $1 LIMIT 2000), "

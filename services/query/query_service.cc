@@ -100,7 +100,9 @@ std::vector<std::string> Hosts(std::vector<std::string> sites) {
     size_t scheme = site.find("://");
     if (scheme == std::string::npos) continue;
     std::string host = site.substr(scheme + 3);
-    host = host.substr(0, host.find_first_of("/?#:"));
+    host = host.substr(0, host.find_first_of("/?#"));
+    host = host.substr(host.find('@') + 1);  // user@ (npos + 1 is 0)
+    host = host.substr(0, host.find(':'));   // :port
     if (!host.empty()) site = host;
   }
   return sites;
@@ -365,6 +367,12 @@ grpc::Status QueryServiceImpl::WatchArticles(
   std::vector<std::string> ignored;
   BuildQuery(request->query(), request->filter(), request->include_duplicates(), &query, &parsed,
              &ignored, &violations);
+  // Text without a searchable word watches nothing; alone it is no query at
+  // all (an empty one would watch every article).
+  if (!parsed.text.empty() && query.text.empty() && !query.HasFilters()) {
+    return InvalidArgumentWithDetails("EMPTY_QUERY", "query",
+                                      "query has no searchable word and no filter is given");
+  }
   // "watch2": resume tokens hold a feed position (older ones a timestamp).
   std::string binding = absl::StrCat("watch2\x1f", query.Binding());
   std::optional<PageCursor> cursor = CheckToken(options_.page_token_key, binding,

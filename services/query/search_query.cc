@@ -23,13 +23,64 @@ bool IsWordChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
 }
 
+locale_t Utf8Locale() {
+  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  return utf8;
+}
+
+// The code point at s[i] and its length in bytes; 0 for invalid UTF-8.
+size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp) {
+  unsigned char lead = static_cast<unsigned char>(s[i]);
+  if (lead < 0x80) {
+    *cp = lead;
+    return 1;
+  }
+  size_t len = (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  *cp = lead & (0x7F >> len);
+  for (size_t k = 1; k < len; ++k) {
+    unsigned char next = static_cast<unsigned char>(s[i + k]);
+    if ((next & 0xC0) != 0x80) return 0;
+    *cp = (*cp << 6) | (next & 0x3F);
+  }
+  return len;
+}
+
+// The length of the letter or digit at s[i] (any script), 0 when it is
+// none: spaces, punctuation and symbols such as curly quotes or dashes
+// separate words, as in PostgreSQL's parser. Invalid UTF-8 counts as a
+// letter.
+size_t WordCharBytes(std::string_view s, size_t i) {
+  char32_t cp = 0;
+  size_t len = DecodeUtf8(s, i, &cp);
+  if (len == 0) return 1;
+  if (len == 1) return absl::ascii_isalnum(static_cast<unsigned char>(cp)) ? 1 : 0;
+  locale_t utf8 = Utf8Locale();
+  return utf8 == static_cast<locale_t>(nullptr) || iswalnum_l(static_cast<wint_t>(cp), utf8) ? len : 0;
+}
+
+// Adds the lower-cased words of `s`. A hyphenated compound ("how-to") is one
+// word, as PostgreSQL indexes it whole beside its parts.
 void AddWords(std::string_view s, std::vector<std::string>* words) {
   size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && !IsWordChar(s[i])) ++i;
+    size_t n = WordCharBytes(s, i);
+    if (n == 0) {
+      char32_t cp = 0;
+      i += std::max<size_t>(1, DecodeUtf8(s, i, &cp));
+      continue;
+    }
     size_t start = i;
-    while (i < s.size() && IsWordChar(s[i])) ++i;
-    if (i > start) words->push_back(absl::AsciiStrToLower(Absl(s.substr(start, i - start))));
+    while (i < s.size()) {
+      if ((n = WordCharBytes(s, i)) > 0) {
+        i += n;
+      } else if (s[i] == '-' && i + 1 < s.size() && WordCharBytes(s, i + 1) > 0) {
+        ++i;
+      } else {
+        break;
+      }
+    }
+    words->push_back(absl::AsciiStrToLower(Absl(s.substr(start, i - start))));
   }
 }
 
@@ -154,24 +205,20 @@ bool HasSearchableWord(const ParsedQuery& query, EnglishTsVector& lexer) {
 }
 
 std::string Utf8Lower(std::string_view s) {
-  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  locale_t utf8 = Utf8Locale();
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
-    unsigned char lead = static_cast<unsigned char>(s[i]);
-    if (lead < 0x80) {
-      out.push_back(static_cast<char>(absl::ascii_tolower(lead)));
-      ++i;
-      continue;
-    }
-    size_t len = (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size() || utf8 == static_cast<locale_t>(nullptr)) {
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(s, i, &cp);
+    if (len == 1) {
+      out.push_back(static_cast<char>(absl::ascii_tolower(static_cast<unsigned char>(cp))));
+    } else if (len == 0 || utf8 == static_cast<locale_t>(nullptr)) {
       return absl::AsciiStrToLower(absl::string_view(s.data(), s.size()));
+    } else {
+      AppendUtf8(static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), utf8)), &out);
     }
-    char32_t cp = lead & (0x7F >> len);
-    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    AppendUtf8(static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), utf8)), &out);
-    i += len;
+    i += std::max<size_t>(len, 1);
   }
   return out;
 }

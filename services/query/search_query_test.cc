@@ -45,6 +45,11 @@ TEST(SearchQueryTest, OrInAnyCaseIsTheOperatorNotAWord) {
   EXPECT_EQ(q.words, (std::vector<std::string>{"river", "lake", "sea", "coast"}));
 }
 
+TEST(SearchQueryTest, WordsSplitAtPunctuationOfAnyScriptAndKeepCompounds) {
+  EXPECT_EQ(ParseSearchQuery("\xe2\x80\x9c" "Flood\xe2\x80\x9d \xe2\x80\x94 how-to Ölmühle, 3rd").words,
+            (std::vector<std::string>{"flood", "how-to", "Ölmühle", "3rd"}));
+}
+
 TEST(SearchQueryTest, ExcludedWordsAreKeptApart) {
   ParsedQuery q = ParseSearchQuery("river -farm -\"sewage spill\"");
   EXPECT_EQ(q.words, (std::vector<std::string>{"river"}));
@@ -54,10 +59,12 @@ TEST(SearchQueryTest, ExcludedWordsAreKeptApart) {
 TEST(SearchQueryTest, TextWithoutAnIndexedWordIsNotSearchable) {
   auto lexer = EnglishTsVector::CreateBuiltin();
   ASSERT_NE(lexer, nullptr);
-  for (const char* text : {"the", "\"\"", "!!!", "-", "the -which", "\"the\" or"}) {
+  for (const char* text : {"the", "\"\"", "!!!", "-", "the -which", "\"the\" or",
+                           "\xe2\x80\x9cthe\xe2\x80\x9d \xe2\x80\x94 which"}) {  // curly quotes, a dash
     EXPECT_FALSE(HasSearchableWord(ParseSearchQuery(text), *lexer)) << text;
   }
-  for (const char* text : {"river", "the river", "-river", "2024", "Ölmühle", "\"the sea\""}) {
+  for (const char* text : {"river", "the river", "-river", "2024", "Ölmühle", "\"the sea\"",
+                           "how-to"}) {  // PostgreSQL indexes the compound whole
     EXPECT_TRUE(HasSearchableWord(ParseSearchQuery(text), *lexer)) << text;
   }
 }
