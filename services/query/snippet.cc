@@ -84,45 +84,6 @@ void AppendPassage(std::string_view text, const std::vector<Word>& words, size_t
 
 }  // namespace
 
-std::vector<std::string> PositiveQueryLexemes(std::string_view tsquery_text) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < tsquery_text.size()) {
-    if (tsquery_text[i] != '\'') {
-      ++i;
-      continue;
-    }
-    bool negated = false;
-    for (size_t k = i; k > 0;) {
-      char c = tsquery_text[--k];
-      if (c == ' ' || c == '(') continue;
-      negated = c == '!';
-      break;
-    }
-    std::string lexeme;
-    size_t j = i + 1;
-    while (j < tsquery_text.size()) {
-      if (tsquery_text[j] == '\'') {
-        if (j + 1 < tsquery_text.size() && tsquery_text[j + 1] == '\'') {  // '' is a quote
-          lexeme.push_back('\'');
-          j += 2;
-          continue;
-        }
-        break;
-      }
-      if (tsquery_text[j] == '\\' && j + 1 < tsquery_text.size()) ++j;
-      lexeme.push_back(tsquery_text[j++]);
-    }
-    i = j + 1;
-    // A prefix match ('flood':*) or a weight restriction follows the quote.
-    if (!negated && !lexeme.empty() &&
-        std::find(out.begin(), out.end(), lexeme) == out.end()) {
-      out.push_back(std::move(lexeme));
-    }
-  }
-  return out;
-}
-
 QueryTerms PositiveQueryTerms(std::string_view q) {
   QueryTerms out;
   std::vector<std::pair<std::string, int>> chain;  // lexemes joined by <N>

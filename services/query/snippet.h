@@ -21,13 +21,11 @@
 
 namespace broadsheet {
 
-// The lexemes a tsquery's text (`websearch_to_tsquery(...)::text`, e.g.
-// "'flood' & !'farm' | 'river' <-> 'bank'") asks for, negated ones left out.
-std::vector<std::string> PositiveQueryLexemes(std::string_view tsquery_text);
-
-// What to highlight for a tsquery's text: lone lexemes wherever they occur,
-// the lexemes of a phrase ('river' <-> 'bank', or 'river' <2> 'bank' over a
-// stopword) only where the whole phrase does. Negated terms are left out.
+// What to highlight for a tsquery's text (`websearch_to_tsquery(...)::text`,
+// e.g. "'flood' & !'farm' | 'river' <-> 'bank'"): lone lexemes wherever
+// they occur, the lexemes of a phrase ('river' <-> 'bank', or 'river' <2>
+// 'bank' over a stopword) only where the whole phrase does. Negated terms
+// are left out.
 struct QueryTerms {
   std::vector<std::string> words;
   // Each phrase: its lexemes with their word offset from the first one.

@@ -19,14 +19,6 @@ class SnippetTest : public ::testing::Test {
   std::unique_ptr<EnglishTsVector> lexer_;
 };
 
-TEST(PositiveQueryLexemesTest, ReadsTsqueryTextLeavingOutNegations) {
-  EXPECT_EQ(PositiveQueryLexemes("'flood' & !'farm' & ( 'river' <-> 'bank' | 'flood' )"),
-            (std::vector<std::string>{"flood", "river", "bank"}));
-  EXPECT_EQ(PositiveQueryLexemes("'o''brien' & 'x':*"), (std::vector<std::string>{"o'brien", "x"}));
-  EXPECT_TRUE(PositiveQueryLexemes("").empty());
-  EXPECT_TRUE(PositiveQueryLexemes("!'farm'").empty());
-}
-
 TEST(PositiveQueryTermsTest, SplitsLoneLexemesFromPhrases) {
   QueryTerms t = PositiveQueryTerms(
       "'flood' & !'farm' & 'river' <-> 'bank' & 'tide' <2> 'tabl' & !( 'sea' <-> 'wall' ) & 'x':*");
@@ -35,6 +27,10 @@ TEST(PositiveQueryTermsTest, SplitsLoneLexemesFromPhrases) {
   EXPECT_EQ(t.phrases[0], (std::vector<std::pair<std::string, int>>{{"river", 0}, {"bank", 1}}));
   EXPECT_EQ(t.phrases[1], (std::vector<std::pair<std::string, int>>{{"tide", 0}, {"tabl", 2}}));
   EXPECT_TRUE(PositiveQueryTerms("").words.empty());
+  EXPECT_TRUE(PositiveQueryTerms("!'farm'").words.empty());
+  // A quote inside a lexeme is doubled; a prefix match's :* follows it.
+  EXPECT_EQ(PositiveQueryTerms("'o''brien' & 'x':* & ( 'flood' | 'o''brien' )").words,
+            (std::vector<std::string>{"o'brien", "x", "flood"}));
 }
 
 TEST_F(SnippetTest, PhrasesAreMarkedOnlyWhereTheWholePhraseIs) {
