@@ -27,8 +27,12 @@ constexpr char kArticleColumns[] =
     "extract(epoch from a.indexed_at)::float8";
 constexpr int kArticleColumnCount = 16;
 
-// An article's date for newest-first order (see migrations/100_query_search.sql).
-constexpr char kDate[] = "coalesce(a.published_at, a.fetched_at, a.indexed_at)";
+// An article's date for newest-first order (see migrations/100_query_search.sql),
+// of `articles <t>`: with t = "a", articles_newest_idx's expression.
+std::string DateSql(const char* t) {
+  return absl::StrCat("coalesce(", t, ".published_at, ", t, ".fetched_at, ", t, ".indexed_at)");
+}
+
 constexpr char kTsQuery[] = "websearch_to_tsquery('english', $1::text)";
 
 // The host of an article's URL, for site filters.
@@ -50,9 +54,8 @@ std::string HostSql(const char* t) {
 std::string MatchSql(const char* t, bool with_text) {
   const std::string host = HostSql(t);
   // The published range bounds an article's date as newest order has it
-  // (kDate): pages that give no publication time are not left out.
-  const std::string date =
-      absl::StrCat("coalesce(", t, ".published_at, ", t, ".fetched_at, ", t, ".indexed_at)");
+  // (DateSql): pages that give no publication time are not left out.
+  const std::string date = DateSql(t);
   return absl::StrCat(
       with_text ? absl::StrCat("($1::text = '' OR ", t, ".tsv @@ ", kTsQuery, ") AND ") : "",
       "(cardinality($3::text[]) = 0 OR lower(", t, ".author_name) = ANY($3::text[]))",
@@ -150,10 +153,10 @@ std::string SearchRelevanceSql() {
 // every match).
 std::string SearchRelevanceWindowSql() {
   return absl::StrCat(
-      "WITH cand AS MATERIALIZED (SELECT a.id, ", kDate, " AS d, ts_rank_cd(a.tsv, ", kTsQuery,
+      "WITH cand AS MATERIALIZED (SELECT a.id, ", DateSql("a"), " AS d, ts_rank_cd(a.tsv, ", kTsQuery,
       ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(),
-      " AND ($15::text = '' OR (", kDate, ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text))",
-      " AND ($17::text = '' OR ", kDate, " >= to_timestamp(NULLIF($17::text, '')::float8)) ORDER BY ", kDate,
+      " AND ($15::text = '' OR (", DateSql("a"), ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text))",
+      " AND ($17::text = '' OR ", DateSql("a"), " >= to_timestamp(NULLIF($17::text, '')::float8)) ORDER BY ", DateSql("a"),
       " DESC, a.id DESC LIMIT CASE WHEN $15::text = '' THEN $14::bigint END), "
       "edge AS (SELECT c.d, c.id FROM cand c ORDER BY c.d, c.id LIMIT 1), ",
       RankedPageSql("cand"), " "
@@ -165,9 +168,9 @@ std::string SearchRelevanceWindowSql() {
 // Newest first along articles_newest_idx.
 std::string SearchNewestSql() {
   return absl::StrCat(
-      "WITH hits AS (SELECT a.id, ", kDate, " AS d FROM articles a WHERE ", FilterSql(),
-      " AND ($12::text = '' OR (", kDate, ", a.id) < (NULLIF($12::text, '')::timestamptz, "
-      "$13::text)) ORDER BY ", kDate, " DESC, a.id DESC LIMIT $2) "
+      "WITH hits AS (SELECT a.id, ", DateSql("a"), " AS d FROM articles a WHERE ", FilterSql(),
+      " AND ($12::text = '' OR (", DateSql("a"), ", a.id) < (NULLIF($12::text, '')::timestamptz, "
+      "$13::text)) ORDER BY ", DateSql("a"), " DESC, a.id DESC LIMIT $2) "
       "SELECT ", kArticleColumns, HitExtras("h.d"),
       " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.d DESC, h.id DESC");
 }
@@ -771,9 +774,8 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
       }
     }
     page.window_bounded = !window_start.empty();
-    // Snippets are built here, on the caller's thread, with its own lexer
-    // (a small cache: there is one per gRPC thread).
-    thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 15);
+    // Snippets are built here, on the caller's thread, with its lexer.
+    EnglishTsVector* lexer = ThreadLexer();
     const bool highlight = options.snippets && !query.text.empty() && lexer != nullptr;
     std::optional<QueryTerms> terms;
     for (const pqxx::row& row : rows) {

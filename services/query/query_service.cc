@@ -3,7 +3,6 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
-#include <memory>
 #include <set>
 #include <thread>
 #include <vector>
@@ -136,9 +135,8 @@ void BuildQuery(const std::string& text, const v1::ArticleFilter& filter,
   }
   *parsed = ParseSearchQuery(text);
   out->text = parsed->text;
-  // One lexer per thread (it is not thread-safe); null without a stopword
-  // list, and then every word counts as searchable.
-  thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 12);
+  // Without a stopword list (no lexer) every word counts as searchable.
+  EnglishTsVector* lexer = ThreadLexer();
   ignored->clear();
   bool searchable = true;
   if (lexer != nullptr) {

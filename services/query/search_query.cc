@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -202,6 +203,11 @@ bool HasSearchableWord(const ParsedQuery& query, EnglishTsVector& lexer) {
     }
   }
   return false;
+}
+
+EnglishTsVector* ThreadLexer() {
+  thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 15);
+  return lexer.get();
 }
 
 std::string Utf8Lower(std::string_view s) {

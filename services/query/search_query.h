@@ -41,6 +41,11 @@ std::vector<std::string> IgnoredWords(const std::vector<std::string>& words,
 // stopword: without one its text can match nothing.
 bool HasSearchableWord(const ParsedQuery& query, EnglishTsVector& lexer);
 
+// The calling thread's lexer (EnglishTsVector is not thread-safe), shared
+// by query parsing and snippets; null when built without PostgreSQL's
+// stopword list. A small cache: there is one per gRPC thread.
+EnglishTsVector* ThreadLexer();
+
 // UTF-8 text lower-cased code point by code point, as PostgreSQL's lower()
 // does in a UTF-8 database (towlower in C.UTF-8): "ÉMILE" -> "émile".
 // Invalid UTF-8 (or no C.UTF-8 locale) gets ASCII letters lowered only.
