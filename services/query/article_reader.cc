@@ -152,25 +152,29 @@ std::string SearchRelevanceSql() {
 // window is the facets' sample: a second sample would cost a bitmap of
 // every match).
 std::string SearchRelevanceWindowSql() {
+  const std::string date = DateSql("a");
   return absl::StrCat(
-      "WITH cand AS MATERIALIZED (SELECT a.id, ", DateSql("a"), " AS d, ts_rank_cd(a.tsv, ", kTsQuery,
+      "WITH cand AS MATERIALIZED (SELECT a.id, ", date, " AS d, ts_rank_cd(a.tsv, ", kTsQuery,
       ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(),
-      " AND ($15::text = '' OR (", DateSql("a"), ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text))",
-      " AND ($17::text = '' OR ", DateSql("a"), " >= to_timestamp(NULLIF($17::text, '')::float8)) ORDER BY ", DateSql("a"),
-      " DESC, a.id DESC LIMIT CASE WHEN $15::text = '' THEN $14::bigint END), "
+      " AND ($15::text = '' OR (", date,
+      ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text))",
+      " AND ($17::text = '' OR ", date, " >= to_timestamp(NULLIF($17::text, '')::float8))",
+      " ORDER BY ", date, " DESC, a.id DESC LIMIT CASE WHEN $15::text = '' THEN $14::bigint END), "
       "edge AS (SELECT c.d, c.id FROM cand c ORDER BY c.d, c.id LIMIT 1), ",
       RankedPageSql("cand"), " "
       "SELECT ", kArticleColumns, HitExtras("h.rank"),
       ", (SELECT e.d::text FROM edge e), (SELECT e.id FROM edge e), (SELECT count(*) FROM cand), ",
-      FacetsJsonSql("cand"), " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.rank DESC, h.id");
+      FacetsJsonSql("cand"),
+      " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.rank DESC, h.id");
 }
 
 // Newest first along articles_newest_idx.
 std::string SearchNewestSql() {
+  const std::string date = DateSql("a");
   return absl::StrCat(
-      "WITH hits AS (SELECT a.id, ", DateSql("a"), " AS d FROM articles a WHERE ", FilterSql(),
-      " AND ($12::text = '' OR (", DateSql("a"), ", a.id) < (NULLIF($12::text, '')::timestamptz, "
-      "$13::text)) ORDER BY ", DateSql("a"), " DESC, a.id DESC LIMIT $2) "
+      "WITH hits AS (SELECT a.id, ", date, " AS d FROM articles a WHERE ", FilterSql(),
+      " AND ($12::text = '' OR (", date, ", a.id) < (NULLIF($12::text, '')::timestamptz, "
+      "$13::text)) ORDER BY ", date, " DESC, a.id DESC LIMIT $2) "
       "SELECT ", kArticleColumns, HitExtras("h.d"),
       " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.d DESC, h.id DESC");
 }
