@@ -341,6 +341,19 @@ bool RangeFromFlags(const Flags& flags, const std::string& from_flag, const std:
   return true;
 }
 
+// The options FilterFromFlags reads, each with a value.
+const std::vector<std::string>& FilterFlags() {
+  static const std::vector<std::string> names = {"author",       "site",       "from",    "to",
+                                                 "fetched-from", "fetched-to", "language"};
+  return names;
+}
+
+// `others` and the filter options: the options with a value a command takes.
+std::vector<std::string> WithFilterFlags(std::vector<std::string> others) {
+  others.insert(others.end(), FilterFlags().begin(), FilterFlags().end());
+  return others;
+}
+
 // Fills `filter` from --author, --site, --from, --to (the article's date;
 // a --to day is included), --fetched-from, --fetched-to, --language; false
 // (after a message) when a date does not parse or a range is inverted.
@@ -390,16 +403,12 @@ void SetDeadline(grpc::ClientContext* context) {
 
 int Search(const std::vector<std::string>& args) {
   Flags flags;
-  if (!ParseFlags(args,
-                  {"limit", "page-token", "author", "site", "from", "to", "fetched-from",
-                   "fetched-to", "sort", "language"},
-                  {"json", "duplicates"}, &flags)) {
+  if (!ParseFlags(args, WithFilterFlags({"limit", "page-token", "sort"}), {"json", "duplicates"},
+                  &flags)) {
     return 2;
   }
-  bool filtered = false;
-  for (const char* name : {"author", "site", "from", "to", "fetched-from", "fetched-to", "language"}) {
-    filtered = filtered || flags.Has(name);
-  }
+  bool filtered = std::any_of(FilterFlags().begin(), FilterFlags().end(),
+                              [&](const std::string& name) { return flags.Has(name); });
   if (flags.positional.empty() && !filtered) {
     std::fprintf(stderr,
                  "usage: broadsheet search [--author NAME] [--site SITE] [--from DATE] [--to DATE]\n"
@@ -560,10 +569,7 @@ int Similar(const std::vector<std::string>& args) {
 
 int Watch(const std::vector<std::string>& args) {
   Flags flags;
-  if (!ParseFlags(args,
-                  {"author", "site", "from", "to", "fetched-from", "fetched-to", "language", "resume",
-                   "count"},
-                  {"json", "duplicates"}, &flags)) {
+  if (!ParseFlags(args, WithFilterFlags({"resume", "count"}), {"json", "duplicates"}, &flags)) {
     return 2;
   }
   v1::WatchArticlesRequest request;
