@@ -376,6 +376,43 @@ TEST_F(ArticleStoreTest, EstimatedTotalsAndFacetsNeverExceedStoredCounts) {
   }
 }
 
+TEST_F(ArticleStoreTest, FilterOnlyTotalsBeyondTheSampleAreEstimatedNotCapped) {
+  // An author with more articles than the sample takes: a search by the
+  // author alone reported the sample's size (2,000) as its total.
+  PgArticleStore store(url_);
+  const std::string author = "Prolific Writer " + run_;
+  const int written = kSearchSampleCap + 1500;
+  WriteStats stats;
+  std::vector<v1::Article> batch;
+  for (int i = 0; i < written; ++i) {
+    v1::Article a = Batch("p").at(1);
+    a.set_id("p-" + run_ + "-" + std::to_string(i));
+    a.set_title("Column number " + std::to_string(i));
+    a.mutable_author()->set_name(author);
+    a.set_fingerprint(0);
+    batch.push_back(std::move(a));
+  }
+  ASSERT_TRUE(store.WriteBatch(batch, &stats).ok());
+  {
+    pqxx::connection c(url_);
+    pqxx::nontransaction q(c);
+    q.exec("ANALYZE articles");  // the author's share, for the planner
+  }
+
+  ArticleReader reader(url_, 1);
+  ArticleQuery query;
+  query.authors = {absl::AsciiStrToLower(author)};
+  SearchOptions options;
+  options.order = SearchOrder::kNewest;
+  options.page_size = 10;
+  auto page = reader.Search(query, options, std::chrono::seconds(30));
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->hits.size(), 10u);
+  EXPECT_FALSE(page->total_size_exact);
+  EXPECT_GT(page->total_size, kSearchSampleCap + 500) << "the sample's size, not an estimate";
+  EXPECT_LE(page->total_size, written) << "more than the author's stored articles";
+}
+
 TEST_F(ArticleStoreTest, SimilarArticlesShareTheRareWordsNotTheCommonOnes) {
   // 2,100 stories share five heading words with the source; three share
   // only its rare ones. The rare ones say what the story is about.

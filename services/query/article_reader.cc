@@ -4,6 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -202,6 +203,33 @@ std::string SearchSampleSql() {
       " UNION ALL ", f("l", "language"));
 }
 
+// The planner's estimate of the articles passing the filters ($3..$9; $1
+// is '' here), read from EXPLAIN (no scan; the bound values are planned as
+// constants). Near-duplicates are counted too: BoundEstimates caps the
+// result by the indexer's counts. $10 is selected only so that the
+// statement takes the shared parameter layout (ExecFiltered).
+std::string FilterEstimateSql() {
+  return absl::StrCat("EXPLAIN (FORMAT JSON) SELECT $10::boolean FROM articles a WHERE ",
+                      MatchSql("a", /*with_text=*/true), " LIMIT $2");
+}
+
+// The top plan node's row estimate in EXPLAIN (FORMAT JSON) output; -1 when
+// absent.
+int64_t PlanRows(const std::string& plan_json) {
+  constexpr absl::string_view kKey = "\"Plan Rows\":";
+  size_t at = plan_json.find(kKey.data(), 0, kKey.size());
+  if (at == std::string::npos) return -1;
+  at += kKey.size();
+  while (at < plan_json.size() && plan_json[at] == ' ') ++at;
+  int64_t rows = 0;
+  bool digits = false;
+  for (; at < plan_json.size() && plan_json[at] >= '0' && plan_json[at] <= '9'; ++at) {
+    rows = rows * 10 + (plan_json[at] - '0');
+    digits = true;
+  }
+  return digits ? rows : -1;
+}
+
 // What the indexer counts exactly, to bound estimates with: the article
 // counts of authors $1 and sites $2 (by name, as facets show them), and the
 // articles of the authors filtered by ($3, lower-cased), summed ('f').
@@ -346,6 +374,7 @@ void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
                absl::StrCat("SELECT query_estimate_matches(", kTsQuery, "), (SELECT greatest(reltuples, 0)"
                             "::bigint FROM pg_class WHERE oid = 'articles'::regclass)"));
   conn.prepare("search_sample", SearchSampleSql());
+  conn.prepare("filter_estimate", FilterEstimateSql());
   conn.prepare("search_spell", kSpellSql);
   conn.prepare("stored_counts", kStoredCountsSql);
   conn.prepare("get_articles", GetArticlesSql());
@@ -856,6 +885,13 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
         // below the cap, a lower bound at it.
         page.total_size = passing;
         page.total_size_exact = sampled < kSearchSampleCap;
+        if (!page.total_size_exact && query.text.empty()) {
+          // Filters alone, more rows than the sample: the planner's estimate
+          // of them (the sample's size is only a lower bound).
+          pqxx::result plan = ExecFiltered(txn, "filter_estimate", query,
+                                           std::numeric_limits<int>::max());
+          page.total_size = std::max(passing, PlanRows(plan[0][0].c_str()));
+        }
       } else {
         page.total_size_exact = false;
         double share = static_cast<double>(passing) / static_cast<double>(sampled);
