@@ -18,12 +18,6 @@ absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), 
 
 bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-// Word characters: ASCII letters and digits and every non-ASCII byte (so
-// UTF-8 letters stay inside words).
-bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
-}
-
 locale_t Utf8Locale() {
   static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
   return utf8;
@@ -47,41 +41,17 @@ size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp) {
   return len;
 }
 
-// The length of the letter or digit at s[i] (any script), 0 when it is
-// none: spaces, punctuation and symbols such as curly quotes or dashes
-// separate words, as in PostgreSQL's parser. Invalid UTF-8 counts as a
-// letter.
-size_t WordCharBytes(std::string_view s, size_t i) {
-  char32_t cp = 0;
-  size_t len = DecodeUtf8(s, i, &cp);
-  if (len == 0) return 1;
-  if (len == 1) return absl::ascii_isalnum(static_cast<unsigned char>(cp)) ? 1 : 0;
-  locale_t utf8 = Utf8Locale();
-  return utf8 == static_cast<locale_t>(nullptr) || iswalnum_l(static_cast<wint_t>(cp), utf8) ? len : 0;
-}
-
-// Adds the lower-cased words of `s`. A hyphenated compound ("how-to") is one
-// word, as PostgreSQL indexes it whole beside its parts.
+// Adds the lower-cased words of `s` (compounds whole).
 void AddWords(std::string_view s, std::vector<std::string>* words) {
   size_t i = 0;
   while (i < s.size()) {
-    size_t n = WordCharBytes(s, i);
-    if (n == 0) {
-      char32_t cp = 0;
-      i += std::max<size_t>(1, DecodeUtf8(s, i, &cp));
+    if (WordCharBytes(s, i) == 0) {
+      i += CharBytes(s, i);
       continue;
     }
-    size_t start = i;
-    while (i < s.size()) {
-      if ((n = WordCharBytes(s, i)) > 0) {
-        i += n;
-      } else if (s[i] == '-' && i + 1 < s.size() && WordCharBytes(s, i + 1) > 0) {
-        ++i;
-      } else {
-        break;
-      }
-    }
-    words->push_back(absl::AsciiStrToLower(Absl(s.substr(start, i - start))));
+    size_t end = WordEnd(s, i, /*compounds=*/true);
+    words->push_back(absl::AsciiStrToLower(Absl(s.substr(i, end - i))));
+    i = end;
   }
 }
 
@@ -205,6 +175,39 @@ bool HasSearchableWord(const ParsedQuery& query, EnglishTsVector& lexer) {
   return false;
 }
 
+size_t WordCharBytes(std::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return absl::ascii_isalnum(c) ? 1 : 0;
+  char32_t cp = 0;
+  size_t len = DecodeUtf8(s, i, &cp);
+  if (len == 0) return 1;
+  if (len == 1) return absl::ascii_isalnum(static_cast<unsigned char>(cp)) ? 1 : 0;
+  locale_t utf8 = Utf8Locale();
+  return utf8 == static_cast<locale_t>(nullptr) || iswalnum_l(static_cast<wint_t>(cp), utf8) ? len : 0;
+}
+
+size_t CharBytes(std::string_view s, size_t i) {
+  char32_t cp = 0;
+  return std::max<size_t>(1, DecodeUtf8(s, i, &cp));
+}
+
+size_t WordEnd(std::string_view s, size_t start, bool compounds) {
+  size_t i = start;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80 && absl::ascii_isalnum(c)) {  // most text: no decoding
+      ++i;
+    } else if (size_t n = c < 0x80 ? 0 : WordCharBytes(s, i); n > 0) {
+      i += n;
+    } else if (compounds && s[i] == '-' && i + 1 < s.size() && WordCharBytes(s, i + 1) > 0) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
 EnglishTsVector* ThreadLexer() {
   thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 15);
   return lexer.get();
@@ -234,13 +237,15 @@ std::string ReplaceWords(std::string_view text, const std::vector<std::string>& 
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
-    if (!IsWordChar(text[i])) {
-      out.push_back(text[i++]);
+    if (WordCharBytes(text, i) == 0) {
+      size_t n = CharBytes(text, i);
+      out.append(text.substr(i, n));
+      i += n;
       continue;
     }
-    size_t start = i;
-    while (i < text.size() && IsWordChar(text[i])) ++i;
-    std::string_view word = text.substr(start, i - start);
+    size_t end = WordEnd(text, i, /*compounds=*/true);
+    std::string_view word = text.substr(i, end - i);
+    i = end;
     bool replaced = false;
     for (size_t k = 0; k < from.size() && k < to.size(); ++k) {
       if (absl::EqualsIgnoreCase(Absl(word), from[k])) {

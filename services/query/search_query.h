@@ -52,6 +52,21 @@ EnglishTsVector* ThreadLexer();
 // Thread-safe.
 std::string Utf8Lower(std::string_view s);
 
+// The query's word rule, shared by parsing, suggestions and snippets: the
+// byte length of the letter or digit at s[i] (any script), 0 when it is
+// none (spaces, punctuation, symbols such as curly quotes or dashes
+// separate words, as in PostgreSQL's parser). Invalid UTF-8 counts as a
+// letter byte. Thread-safe.
+size_t WordCharBytes(std::string_view s, size_t i);
+
+// The byte length of the character at s[i] (1 for invalid UTF-8).
+size_t CharBytes(std::string_view s, size_t i);
+
+// The end of the word that starts at s[start] (a word character). With
+// `compounds`, a hyphen between word characters joins them ("how-to"), as
+// PostgreSQL indexes a hyphenated compound whole beside its parts.
+size_t WordEnd(std::string_view s, size_t start, bool compounds);
+
 // Replaces whole-word, case-insensitive occurrences of each `from[i]` in
 // `text` by `to[i]`; used to build the suggested query.
 std::string ReplaceWords(std::string_view text, const std::vector<std::string>& from,

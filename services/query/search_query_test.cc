@@ -111,6 +111,13 @@ TEST(SearchQueryTest, ReplaceWordsKeepsSyntax) {
   EXPECT_EQ(ReplaceWords("rivers rivr", {"rivr"}, {"river"}), "rivers river");
 }
 
+TEST(SearchQueryTest, ReplaceWordsSplitsWordsAsTheQueryDoes) {
+  // Curly quotes and dashes separate words; a hyphenated compound is one.
+  EXPECT_EQ(ReplaceWords("\u201crivr\u201d \u2014flod", {"rivr", "flod"}, {"river", "flood"}),
+            "\u201criver\u201d \u2014flood");
+  EXPECT_EQ(ReplaceWords("how-tu tu", {"how-tu"}, {"how-to"}), "how-to tu");
+}
+
 TEST(RelevanceWindowTest, OnlyBroadQueriesRankAWindow) {
   // Off, or not more matches than the window: rank every match.
   EXPECT_FALSE(UseRelevanceWindow(50'000, 100'000, 0));

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "query/article_reader.h"
+#include "query/search_query.h"
 
 namespace broadsheet {
 namespace {
@@ -20,10 +21,10 @@ struct Word {
   bool match;
 };
 
-bool IsWordByte(unsigned char c) { return absl::ascii_isalnum(c) || c >= 0x80; }
-
-// Every word of `text`, with the index of its lexeme among `lexemes` (-1
-// when none); `match` is set for those among the first `anywhere`.
+// Every word of `text` (split as the query's words are, compounds in their
+// parts, as PostgreSQL also indexes them), with the index of its lexeme
+// among `lexemes` (-1 when none); `match` is set for those among the first
+// `anywhere`.
 std::vector<Word> Words(std::string_view text, const std::vector<std::string>& lexemes,
                         size_t anywhere, EnglishTsVector& lexer) {
   // Snowball's English stemmer keeps a word's first letter, so only words
@@ -35,27 +36,28 @@ std::vector<Word> Words(std::string_view text, const std::vector<std::string>& l
   std::vector<Word> words;
   size_t i = 0;
   while (i < text.size()) {
-    if (!IsWordByte(static_cast<unsigned char>(text[i]))) {
-      ++i;
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80 ? !absl::ascii_isalnum(c) : WordCharBytes(text, i) == 0) {
+      i += c < 0x80 ? 1 : CharBytes(text, i);
       continue;
     }
-    size_t j = i;
-    bool ascii_letters = true;
-    while (j < text.size() && IsWordByte(static_cast<unsigned char>(text[j]))) {
-      ascii_letters = ascii_letters && absl::ascii_isalpha(static_cast<unsigned char>(text[j]));
-      ++j;
-    }
+    size_t j = WordEnd(text, i, /*compounds=*/false);
     std::string_view token = text.substr(i, j - i);
-    // Numbers and other words keep their text (lowercased), as the simple
-    // dictionary does; ASCII words are stemmed.
+    bool ascii_letters = true;
+    for (char b : token) {
+      ascii_letters = ascii_letters && absl::ascii_isalpha(static_cast<unsigned char>(b));
+    }
+    // Numbers and other words keep their text (lowercased, as lower() does),
+    // as the simple dictionary does; ASCII words are stemmed. A capital
+    // beyond ASCII may lower-case to another lead byte: always looked at.
+    const unsigned char first = static_cast<unsigned char>(token[0]);
     std::string lexeme;
-    if (!first_letters[static_cast<unsigned char>(absl::ascii_tolower(static_cast<unsigned char>(token[0])))]) {
+    if (first < 0x80 && !first_letters[static_cast<unsigned char>(absl::ascii_tolower(first))]) {
       // Cannot match: no lexeme starts with this letter.
     } else if (ascii_letters) {
       lexeme = lexer.WordLexeme(token);
     } else {
-      lexeme.assign(token);
-      absl::AsciiStrToLower(&lexeme);
+      lexeme = Utf8Lower(token);
     }
     auto found = lexeme.empty() ? lexemes.end() : std::find(lexemes.begin(), lexemes.end(), lexeme);
     int index = found == lexemes.end() ? -1 : static_cast<int>(found - lexemes.begin());

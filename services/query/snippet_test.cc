@@ -78,6 +78,17 @@ TEST_F(SnippetTest, PicksTheDensestPassagesInTextOrder) {
   EXPECT_EQ(BuildSnippet("the end", {""}, *lexer_).find(kHighlightStart), std::string::npos);
 }
 
+TEST_F(SnippetTest, PunctuationOfAnyScriptSeparatesWords) {
+  // Curly quotes and dashes, common in news text, are not part of a word.
+  EXPECT_EQ(BuildSnippet("The \u201cflood\u201d came\u2014floods always do.", {"flood"}, *lexer_),
+            "The \u201c" + Mark("flood") + "\u201d came\u2014" + Mark("floods") + " always do.");
+}
+
+TEST_F(SnippetTest, CapitalsBeyondAsciiMatchTheirLowerCase) {
+  EXPECT_EQ(BuildSnippet("\u00c9MILE spoke.", {"\u00e9mile"}, *lexer_),
+            Mark("\u00c9MILE") + " spoke.");
+}
+
 TEST_F(SnippetTest, NumbersMatchAsTheyAre) {
   EXPECT_EQ(BuildSnippet("Built in 1998, rebuilt 2024.", {"2024"}, *lexer_),
             "Built in 1998, rebuilt " + Mark("2024") + ".");
