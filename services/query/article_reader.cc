@@ -45,7 +45,8 @@ std::string HostSql(const char* t) {
 // near-duplicates (FilterSql), with the parameter layout every
 // search/list/watch statement shares:
 //   $1 text, $2 limit, $3 authors[], $4 sites[], $5/$6 published from/to,
-//   $7/$8 fetched from/to, $9 language, $10 include_duplicates.
+//   $7/$8 fetched from/to, $9 language, $10 include_duplicates,
+//   $11 excluded authors[], $12 excluded sites[].
 // An empty parameter disables its condition; the pool plans every
 // execution for its parameters (plan_cache_mode = force_custom_plan), so
 // disabled conditions fold away and never cost a scan. Author and site
@@ -53,7 +54,15 @@ std::string HostSql(const char* t) {
 // database), as constants the planner can estimate and match to
 // articles_author_lower_idx.
 std::string MatchSql(const char* t, bool with_text) {
+  // Whether the article is of site `v` (a lower-cased name, crawler label
+  // or host, which also covers its subdomains).
   const std::string host = HostSql(t);
+  auto of_site = [&](const char* v) {
+    return absl::StrCat("lower(", t, ".site_name) = ", v, " OR ", host, " = ", v, " OR right(",
+                        host, ", length(", v, ") + 1) = '.' || ", v,
+                        " OR EXISTS (SELECT 1 FROM source_pages sp WHERE sp.article_id = ", t,
+                        ".id AND lower(sp.site) = ", v, ")");
+  };
   // The published range bounds an article's date as newest order has it
   // (DateSql): pages that give no publication time are not left out.
   const std::string date = DateSql(t);
@@ -61,9 +70,10 @@ std::string MatchSql(const char* t, bool with_text) {
       with_text ? absl::StrCat("($1::text = '' OR ", t, ".tsv @@ ", kTsQuery, ") AND ") : "",
       "(cardinality($3::text[]) = 0 OR lower(", t, ".author_name) = ANY($3::text[]))",
       " AND (cardinality($4::text[]) = 0 OR EXISTS (SELECT 1 FROM unnest($4::text[]) s(v) WHERE ",
-      "lower(", t, ".site_name) = s.v OR ", host, " = s.v OR right(", host,
-      ", length(s.v) + 1) = '.' || s.v OR EXISTS (SELECT 1 FROM source_pages sp ",
-      "WHERE sp.article_id = ", t, ".id AND lower(sp.site) = s.v)))",
+      of_site("s.v"), "))",
+      " AND (cardinality($11::text[]) = 0 OR lower(", t, ".author_name) <> ALL($11::text[]))",
+      " AND (cardinality($12::text[]) = 0 OR NOT EXISTS (SELECT 1 FROM unnest($12::text[]) x(v) ",
+      "WHERE ", of_site("x.v"), "))",
       " AND ($5::text = '' OR ", date, " >= NULLIF($5::text, '')::timestamptz)",
       " AND ($6::text = '' OR ", date, " < NULLIF($6::text, '')::timestamptz)",
       " AND ($7::text = '' OR ", t, ".fetched_at >= NULLIF($7::text, '')::timestamptz)",
@@ -96,23 +106,23 @@ std::string FilterSql(bool with_text = true) {
 // near-duplicates, the query as tsquery text (its lexemes to highlight).
 std::string HitExtras(const char* key) {
   return absl::StrCat(
-      ", ", key, "::text, CASE WHEN $1::text = '' OR NOT $11::boolean THEN left(a.body, 240) ",
+      ", ", key, "::text, CASE WHEN $1::text = '' OR NOT $13::boolean THEN left(a.body, 240) ",
       "ELSE a.standfirst || E'\\n' || a.body END, ",
       "CASE WHEN $10::boolean THEN 0 ELSE (SELECT count(*) FROM articles d "
       "WHERE d.canonical_id = a.canonical_id AND d.id <> a.id) END, ", kTsQuery, "::text");
 }
 
 // `hits`: the page of ranked rows (id, rank) of `ranked` after the cursor
-// ($12 rank, $13 id; '' on the first page), best first, $2 of them.
+// ($14 rank, $15 id; '' on the first page), best first, $2 of them.
 std::string RankedPageSql(const char* ranked) {
-  return absl::StrCat("hits AS (SELECT r.id, r.rank FROM ", ranked, " r WHERE $12::text = '' "
-                      "OR r.rank < NULLIF($12::text, '')::real "
-                      "OR (r.rank = NULLIF($12::text, '')::real AND r.id > $13::text) "
+  return absl::StrCat("hits AS (SELECT r.id, r.rank FROM ", ranked, " r WHERE $14::text = '' "
+                      "OR r.rank < NULLIF($14::text, '')::real "
+                      "OR (r.rank = NULLIF($14::text, '')::real AND r.id > $15::text) "
                       "ORDER BY r.rank DESC, r.id LIMIT $2)");
 }
 
 // Relevance: rank every match once, keyset-filter, take a page; snippet
-// text only for the rows returned. $11 snippets?, $12/$13 cursor. The pass
+// text only for the rows returned. $13 snippets?, $14/$15 cursor. The pass
 // that ranks every match also counts them and their facets (exact, at no
 // extra visits): extra columns after HitExtras are the number of matches
 // and the facets as SearchFacets JSON.
@@ -140,14 +150,14 @@ std::string SearchRelevanceSql() {
       "FROM hits h JOIN articles a ON a.id = h.id CROSS JOIN totals t ORDER BY h.rank DESC, h.id");
 }
 
-// Relevance over a window: only the $14 most recent matches are ranked.
-// $17, when set, is a date (epoch seconds) before which there are none of
+// Relevance over a window: only the $16 most recent matches are ranked.
+// $19, when set, is a date (epoch seconds) before which there are none of
 // them by the estimates (WindowStart): PostgreSQL then intersects
 // that range of articles_newest_idx with the text index and visits about
 // the window's matches only; without it, it walks the date index from the
 // newest article (for a very broad query a few rows per match). Either way
-// the statement takes exactly the $14 newest matches. Later pages pass the
-// window's oldest match as $15 (date) / $16 (id) and rank everything from
+// the statement takes exactly the $16 newest matches. Later pages pass the
+// window's oldest match as $17 (date) / $18 (id) and rank everything from
 // there on, so they rank the same articles (plus any newer arrivals). Extra
 // columns: the window's oldest date and id, its size and its facets (the
 // window is the facets' sample: a second sample would cost a bitmap of
@@ -157,10 +167,10 @@ std::string SearchRelevanceWindowSql() {
   return absl::StrCat(
       "WITH cand AS MATERIALIZED (SELECT a.id, ", date, " AS d, ts_rank_cd(a.tsv, ", kTsQuery,
       ") AS rank, a.author_name, a.site_name, a.language FROM articles a WHERE ", FilterSql(),
-      " AND ($15::text = '' OR (", date,
-      ", a.id) >= (NULLIF($15::text, '')::timestamptz, $16::text))",
-      " AND ($17::text = '' OR ", date, " >= to_timestamp(NULLIF($17::text, '')::float8))",
-      " ORDER BY ", date, " DESC, a.id DESC LIMIT CASE WHEN $15::text = '' THEN $14::bigint END), "
+      " AND ($17::text = '' OR (", date,
+      ", a.id) >= (NULLIF($17::text, '')::timestamptz, $18::text))",
+      " AND ($19::text = '' OR ", date, " >= to_timestamp(NULLIF($19::text, '')::float8))",
+      " ORDER BY ", date, " DESC, a.id DESC LIMIT CASE WHEN $17::text = '' THEN $16::bigint END), "
       "edge AS (SELECT c.d, c.id FROM cand c ORDER BY c.d, c.id LIMIT 1), ",
       RankedPageSql("cand"), " "
       "SELECT ", kArticleColumns, HitExtras("h.rank"),
@@ -174,8 +184,8 @@ std::string SearchNewestSql() {
   const std::string date = DateSql("a");
   return absl::StrCat(
       "WITH hits AS (SELECT a.id, ", date, " AS d FROM articles a WHERE ", FilterSql(),
-      " AND ($12::text = '' OR (", date, ", a.id) < (NULLIF($12::text, '')::timestamptz, "
-      "$13::text)) ORDER BY ", date, " DESC, a.id DESC LIMIT $2) "
+      " AND ($14::text = '' OR (", date, ", a.id) < (NULLIF($14::text, '')::timestamptz, "
+      "$15::text)) ORDER BY ", date, " DESC, a.id DESC LIMIT $2) "
       "SELECT ", kArticleColumns, HitExtras("h.d"),
       " FROM hits h JOIN articles a ON a.id = h.id ORDER BY h.d DESC, h.id DESC");
 }
@@ -336,12 +346,12 @@ std::string AuthorsSql(bool one) {
                       " LIMIT $2");
 }
 
-// Articles that became visible after feed position $11, in commit order.
+// Articles that became visible after feed position $13, in commit order.
 std::string IndexedAfterSql() {
   return absl::StrCat(
       "SELECT ", kArticleColumns, ", f.seq::text FROM article_feed f "
       "JOIN articles a ON a.id = f.article_id WHERE ", FilterSql(),
-      " AND f.seq > $11::bigint ORDER BY f.seq LIMIT $2");
+      " AND f.seq > $13::bigint ORDER BY f.seq LIMIT $2");
 }
 
 void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
@@ -403,14 +413,15 @@ std::string PgArray(const std::vector<std::string>& values) {
   return out;
 }
 
-// Runs the filter-shaped statement `name` with $1..$10 from `q` and `limit`,
-// then `extra` as $11...
+// Runs the filter-shaped statement `name` with $1..$12 from `q` and `limit`,
+// then `extra` as $13...
 template <typename... Extra>
 pqxx::result ExecFiltered(pqxx::transaction_base& txn, const char* name, const ArticleQuery& q, int limit,
                           Extra&&... extra) {
   return txn.exec_prepared(name, q.text, limit, PgArray(q.authors), PgArray(q.sites),
                            q.published_from, q.published_to, q.fetched_from, q.fetched_to,
-                           q.language, q.include_duplicates, std::forward<Extra>(extra)...);
+                           q.language, q.include_duplicates, PgArray(q.excluded_authors),
+                           PgArray(q.excluded_sites), std::forward<Extra>(extra)...);
 }
 
 google::protobuf::Timestamp SecondsToTimestamp(double secs) {
@@ -672,10 +683,17 @@ int64_t RoundedStatementTimeoutMs(int64_t ms) {
 }
 
 std::string ArticleQuery::Binding() const {
-  return absl::StrJoin({text, absl::StrJoin(authors, "\x1e"), absl::StrJoin(sites, "\x1e"),
-                        published_from, published_to, fetched_from, fetched_to, language,
-                        std::string(include_duplicates ? "dup" : "collapse")},
-                       "\x1f");
+  std::string binding = absl::StrJoin(
+      {text, absl::StrJoin(authors, "\x1e"), absl::StrJoin(sites, "\x1e"), published_from,
+       published_to, fetched_from, fetched_to, language,
+       std::string(include_duplicates ? "dup" : "collapse")},
+      "\x1f");
+  // Added only when set, so tokens issued before exclusions existed stay valid.
+  if (!excluded_authors.empty() || !excluded_sites.empty()) {
+    absl::StrAppend(&binding, "\x1f", absl::StrJoin(excluded_authors, "\x1e"), "\x1f",
+                    absl::StrJoin(excluded_sites, "\x1e"));
+  }
+  return binding;
 }
 
 ArticleReader::ArticleReader(std::string database_url, int lookup_connections,

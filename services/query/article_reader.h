@@ -75,6 +75,8 @@ struct ArticleQuery {
   std::string fetched_from, fetched_to;      // [from, to)
   std::string language;              // "" = any
   bool include_duplicates = false;
+  std::vector<std::string> excluded_authors;  // lower-cased; none of these
+  std::vector<std::string> excluded_sites;    // lower-cased; none of these
 
   // A canonical rendering of every field, for binding page tokens.
   std::string Binding() const;
@@ -83,7 +85,7 @@ struct ArticleQuery {
   bool HasFilters() const {
     return !authors.empty() || !sites.empty() || !published_from.empty() ||
            !published_to.empty() || !fetched_from.empty() || !fetched_to.empty() ||
-           !language.empty();
+           !language.empty() || !excluded_authors.empty() || !excluded_sites.empty();
   }
 };
 

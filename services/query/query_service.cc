@@ -145,6 +145,10 @@ void BuildQuery(const std::string& text, const v1::ArticleFilter& filter,
   }
   out->authors = Combine(Lowered(parsed->authors), Lowered(filter.authors()));
   out->sites = Combine(Hosts(Lowered(parsed->sites)), Hosts(Lowered(filter.sites())));
+  out->excluded_authors =
+      Combine(Lowered(parsed->excluded_authors), Lowered(filter.exclude_authors()));
+  out->excluded_sites =
+      Combine(Hosts(Lowered(parsed->excluded_sites)), Hosts(Lowered(filter.exclude_sites())));
   CheckRange(filter.published(), "filter.published", &out->published_from, &out->published_to,
              violations);
   CheckRange(filter.fetched(), "filter.fetched", &out->fetched_from, &out->fetched_to, violations);

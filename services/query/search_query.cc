@@ -121,15 +121,15 @@ ParsedQuery ParseSearchQuery(std::string_view q) {
       i = end == q.size() ? end : end + 1;
       continue;
     }
-    if (!negated) {
+    {
       std::vector<std::string>* target = nullptr;
-      size_t value_at = i;
-      if (absl::StartsWithIgnoreCase(Absl(q.substr(i)), "author:")) {
-        target = &out.authors;
-        value_at = i + 7;
-      } else if (absl::StartsWithIgnoreCase(Absl(q.substr(i)), "site:")) {
-        target = &out.sites;
-        value_at = i + 5;
+      size_t value_at = body;
+      if (absl::StartsWithIgnoreCase(Absl(q.substr(body)), "author:")) {
+        target = negated ? &out.excluded_authors : &out.authors;
+        value_at = body + 7;
+      } else if (absl::StartsWithIgnoreCase(Absl(q.substr(body)), "site:")) {
+        target = negated ? &out.excluded_sites : &out.sites;
+        value_at = body + 5;
       }
       if (target != nullptr && value_at < q.size() && !IsSpace(q[value_at])) {
         size_t j = value_at;

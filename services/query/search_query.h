@@ -2,8 +2,9 @@
 // PostgreSQL's websearch_to_tsquery reads (words, "phrases", OR, -word) and
 // the operators Broadsheet adds on top of web-search syntax:
 //   author:"Full Name"   author:Name   site:courier.example   site:"County Courier"
+// and their negations (-author:Name, -site:courier.example), which exclude.
 // Operator names are case-insensitive; a value in quotes may hold spaces.
-// An operator with an empty value, or negated (-author:x), is kept as text.
+// An operator with an empty value is kept as text.
 // Pure function; thread-safe.
 #ifndef BROADSHEET_SERVICES_QUERY_SEARCH_QUERY_H_
 #define BROADSHEET_SERVICES_QUERY_SEARCH_QUERY_H_
@@ -22,6 +23,8 @@ struct ParsedQuery {
   std::string text;
   std::vector<std::string> authors;  // author: values, in order
   std::vector<std::string> sites;    // site: values, in order
+  std::vector<std::string> excluded_authors;  // -author: values, in order
+  std::vector<std::string> excluded_sites;    // -site: values, in order
   // Lower-cased words the query requires or offers (not excluded, not "OR"),
   // for spelling suggestions.
   std::vector<std::string> words;

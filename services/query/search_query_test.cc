@@ -77,12 +77,21 @@ TEST(SearchQueryTest, Utf8LowerLowersEveryScriptAndKeepsBytesValid) {
   EXPECT_EQ(Utf8Lower("BAD \xc3"), "bad \xc3");  // truncated: ASCII lowered only
 }
 
-TEST(SearchQueryTest, EmptyOrNegatedOperatorsStayText) {
+TEST(SearchQueryTest, EmptyOperatorsStayText) {
   EXPECT_EQ(ParseSearchQuery("author: river").text, "author: river");
-  ParsedQuery q = ParseSearchQuery("-author:x river");
-  EXPECT_EQ(q.text, "-author:x river");
-  EXPECT_TRUE(q.authors.empty());
   EXPECT_EQ(ParseSearchQuery("author:\"\" x").text, "author:\"\" x");
+  EXPECT_EQ(ParseSearchQuery("-site: x").text, "-site: x");
+}
+
+TEST(SearchQueryTest, NegatedOperatorsExclude) {
+  ParsedQuery q = ParseSearchQuery("river -author:\"Ann Lee\" -SITE:tabloid.example -mud");
+  EXPECT_EQ(q.text, "river -mud");
+  EXPECT_TRUE(q.authors.empty());
+  EXPECT_TRUE(q.sites.empty());
+  EXPECT_EQ(q.excluded_authors, (std::vector<std::string>{"Ann Lee"}));
+  EXPECT_EQ(q.excluded_sites, (std::vector<std::string>{"tabloid.example"}));
+  EXPECT_EQ(q.words, (std::vector<std::string>{"river"}));
+  EXPECT_EQ(q.excluded, (std::vector<std::string>{"mud"}));
 }
 
 TEST(SearchQueryTest, UnterminatedQuotesAreClosed) {
