@@ -7,6 +7,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <chrono>
+#include <functional>
 #include <pqxx/pqxx>
 #include <random>
 #include <set>
@@ -90,6 +91,29 @@ class ArticleStoreTest : public ::testing::Test {
     }
     batch.push_back(batch[3]);  // the same article twice in one batch
     return batch;
+  }
+
+  // `n` articles by `author`, ids "<prefix>-<run>-<i>", titled `title(i)`,
+  // without near-duplicate links.
+  std::vector<v1::Article> ByAuthor(const std::string& prefix, const std::string& author, int n,
+                                    const std::function<std::string(int)>& title) const {
+    std::vector<v1::Article> out;
+    for (int i = 0; i < n; ++i) {
+      v1::Article a = Batch(prefix).at(1);
+      a.set_id(prefix + "-" + run_ + "-" + std::to_string(i));
+      a.set_title(title(i));
+      a.mutable_author()->set_name(author);
+      a.set_fingerprint(0);
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+
+  // Statistics for the planner's estimates and the date histogram.
+  void AnalyzeArticles() const {
+    pqxx::connection c(url_);
+    pqxx::nontransaction q(c);
+    q.exec("ANALYZE articles");
   }
 
   // A SimHash random per run with its low six bits clear, for tests that
@@ -302,11 +326,7 @@ TEST_F(ArticleStoreTest, RelevanceWindowFindsMatchesOlderThanItsEstimatedStart) 
   WriteStats stats;
   ASSERT_TRUE(store.WriteBatch(old_news, &stats).ok());
   ASSERT_TRUE(store.WriteBatch(Batch("recent"), &stats).ok());  // 2023
-  {
-    pqxx::connection c(url_);
-    pqxx::nontransaction q(c);
-    q.exec("ANALYZE articles");  // the estimate and the date histogram
-  }
+  AnalyzeArticles();  // the estimate and the date histogram
 
   ArticleReader reader(url_, 1);
   ArticleQuery query;
@@ -342,22 +362,15 @@ TEST_F(ArticleStoreTest, EstimatedTotalsAndFacetsNeverExceedStoredCounts) {
   const std::string early = "Early Writer " + run_, late = "Late Writer " + run_;
   WriteStats stats;
   for (const std::string& author : {early, late}) {
-    std::vector<v1::Article> batch;
-    for (int i = 0; i < per_author; ++i) {
-      v1::Article a = Batch("b").at(1);
-      a.set_id("b-" + run_ + "-" + author.substr(0, 1) + "-" + std::to_string(i));
-      a.set_title("Tidal " + word + " survey number " + std::to_string(i));
-      a.mutable_author()->set_name(author);
-      a.set_fingerprint(0);
-      batch.push_back(std::move(a));
-    }
-    ASSERT_TRUE(store.WriteBatch(batch, &stats).ok());
+    ASSERT_TRUE(store.WriteBatch(ByAuthor("b" + author.substr(0, 1), author, per_author,
+                                          [&](int i) {
+                                            return "Tidal " + word + " survey number " +
+                                                   std::to_string(i);
+                                          }),
+                                 &stats)
+                    .ok());
   }
-  {
-    pqxx::connection c(url_);
-    pqxx::nontransaction q(c);
-    q.exec("ANALYZE articles");  // the word's estimate
-  }
+  AnalyzeArticles();  // the word's estimate
 
   ArticleReader reader(url_, 1);
   ArticleQuery query;
@@ -383,21 +396,11 @@ TEST_F(ArticleStoreTest, FilterOnlyTotalsBeyondTheSampleAreEstimatedNotCapped) {
   const std::string author = "Prolific Writer " + run_;
   const int written = kSearchSampleCap + 1500;
   WriteStats stats;
-  std::vector<v1::Article> batch;
-  for (int i = 0; i < written; ++i) {
-    v1::Article a = Batch("p").at(1);
-    a.set_id("p-" + run_ + "-" + std::to_string(i));
-    a.set_title("Column number " + std::to_string(i));
-    a.mutable_author()->set_name(author);
-    a.set_fingerprint(0);
-    batch.push_back(std::move(a));
-  }
-  ASSERT_TRUE(store.WriteBatch(batch, &stats).ok());
-  {
-    pqxx::connection c(url_);
-    pqxx::nontransaction q(c);
-    q.exec("ANALYZE articles");  // the author's share, for the planner
-  }
+  ASSERT_TRUE(store.WriteBatch(ByAuthor("p", author, written,
+                                        [](int i) { return "Column number " + std::to_string(i); }),
+                               &stats)
+                  .ok());
+  AnalyzeArticles();  // the author's share, for the planner
 
   ArticleReader reader(url_, 1);
   ArticleQuery query;
@@ -447,11 +450,7 @@ TEST_F(ArticleStoreTest, SimilarArticlesShareTheRareWordsNotTheCommonOnes) {
   ASSERT_TRUE(store.WriteBatch(distractors, &stats).ok());
   ASSERT_TRUE(store.WriteBatch(related, &stats).ok());
   ASSERT_TRUE(store.WriteBatch({source}, &stats).ok());
-  {
-    pqxx::connection c(url_);
-    pqxx::nontransaction q(c);
-    q.exec("ANALYZE articles");  // how common each word is
-  }
+  AnalyzeArticles();  // how common each word is
 
   ArticleReader reader(url_, 1);
   auto similar = reader.FindSimilar(source.id(), 3, std::chrono::seconds(30));
