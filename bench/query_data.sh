@@ -16,6 +16,10 @@ DROP TABLE IF EXISTS bench_staging;
 CREATE UNLOGGED TABLE bench_staging (id text, title text, standfirst text, body text,
   author_name text, site_name text, url text, published_at timestamptz, fetched_at timestamptz,
   fingerprint bigint);
+-- Uncompressed here: INSERT ... SELECT copies a compressed value as it is,
+-- so bodies compressed in staging (pglz, the default) would stay pglz in
+-- articles, where the indexer's are lz4 (migrations/004_lz4_toast.sql).
+ALTER TABLE bench_staging ALTER COLUMN body SET STORAGE EXTERNAL;
 SQL
 "$python" "$here/query_data.py" --articles "$n" --body-words "$words" |
   psql -X -q -v ON_ERROR_STOP=1 "$url" -c "\\copy bench_staging FROM STDIN"
