@@ -121,6 +121,14 @@ std::vector<std::string> Combine(std::vector<std::string> a, std::vector<std::st
   return both;
 }
 
+// Either list excludes: every value of both, each once.
+std::vector<std::string> Union(std::vector<std::string> a, const std::vector<std::string>& b) {
+  for (const std::string& v : b) {
+    if (std::find(a.begin(), a.end(), v) == a.end()) a.push_back(v);
+  }
+  return a;
+}
+
 // Parses query text and filter into `out`; records violations. `ignored`
 // gets the query's stopwords (ignored_words). Text without a searchable
 // word (only stopwords, punctuation or an empty phrase) searches nothing;
@@ -146,9 +154,9 @@ void BuildQuery(const std::string& text, const v1::ArticleFilter& filter,
   out->authors = Combine(Lowered(parsed->authors), Lowered(filter.authors()));
   out->sites = Combine(Hosts(Lowered(parsed->sites)), Hosts(Lowered(filter.sites())));
   out->excluded_authors =
-      Combine(Lowered(parsed->excluded_authors), Lowered(filter.exclude_authors()));
+      Union(Lowered(parsed->excluded_authors), Lowered(filter.exclude_authors()));
   out->excluded_sites =
-      Combine(Hosts(Lowered(parsed->excluded_sites)), Hosts(Lowered(filter.exclude_sites())));
+      Union(Hosts(Lowered(parsed->excluded_sites)), Hosts(Lowered(filter.exclude_sites())));
   CheckRange(filter.published(), "filter.published", &out->published_from, &out->published_to,
              violations);
   CheckRange(filter.fetched(), "filter.fetched", &out->fetched_from, &out->fetched_to, violations);

@@ -47,9 +47,10 @@ std::vector<Word> Words(std::string_view text, const std::vector<std::string>& l
     for (char b : token) {
       ascii_letters = ascii_letters && absl::ascii_isalpha(static_cast<unsigned char>(b));
     }
-    // Numbers and other words keep their text (lowercased, as lower() does),
-    // as the simple dictionary does; ASCII words are stemmed. A capital
-    // beyond ASCII may lower-case to another lead byte: always looked at.
+    // ASCII words are stemmed; numbers and words with other letters are
+    // only lower-cased (as lower() does). PostgreSQL stems the latter too,
+    // so an inflected one ("cafés") may go unmarked. A capital beyond ASCII
+    // may lower-case to another lead byte: such words are always looked at.
     const unsigned char first = static_cast<unsigned char>(token[0]);
     std::string lexeme;
     if (first < 0x80 && !first_letters[static_cast<unsigned char>(absl::ascii_tolower(first))]) {
