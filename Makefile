@@ -17,10 +17,10 @@ export BROADSHEET_BIN_DIR := $(abspath $(BUILD_DIR))/bin
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS := suppressions=$(abspath tests/lsan.supp)
 
-.PHONY: help deps configure build up down status demo test unit integration fuzz bench check-seeds clean
+.PHONY: help deps configure build up down status demo test unit integration fuzz bench check-seeds tidy clean
 
 help:
-	@echo "make demo | make test | make up | make down | make bench | make fuzz | make check-seeds"
+	@echo "make demo | make test | make up | make down | make bench | make fuzz | make check-seeds | make tidy"
 
 deps:
 	bash scripts/deps.sh
@@ -58,10 +58,15 @@ test:
 	cd build-asan && CI=$${CI:-true} ctest --output-on-failure -j 1 --timeout 600
 	BROADSHEET_BIN_DIR=$(abspath build-asan)/bin bash scripts/services.sh stop
 	bash scripts/services.sh check-logs
+	bash scripts/tidy.sh build-asan
 	$(MAKE) fuzz
 
 unit: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L unit
+
+# clang-tidy with .clang-tidy's checks over every source; fails on any warning.
+tidy: build
+	bash scripts/tidy.sh $(BUILD_DIR)
 
 check-seeds: build
 	python3 ../shared/tools/check-seeds -- $(BROADSHEET_BIN_DIR)/broadsheet parse

@@ -73,7 +73,9 @@ v1::Article ArticleGenerator::Next(size_t body_bytes) {
   size_t bytes = 0;
   while (bytes < body_bytes) {
     std::string paragraph;
-    for (int s = 0; s < 4; ++s) paragraph += (s ? " " : "") + Sentence(12 + rng_() % 14);
+    for (int s = 0; s < 4; ++s) {
+      paragraph += (s ? " " : "") + Sentence(12 + static_cast<int>(rng_() % 14));
+    }
     bytes += paragraph.size();
     a.add_paragraphs(std::move(paragraph));
   }

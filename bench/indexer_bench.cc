@@ -103,9 +103,11 @@ int main(int argc, char** argv) {
     }
   }
   double produce_s = std::chrono::duration<double>(Clock::now() - produce_start).count();
-  std::printf("produced %d articles (%.1f MB) in %.1f s\n", articles, total_bytes / 1e6, produce_s);
+  std::printf("produced %d articles (%.1f MB) in %.1f s\n", articles,
+              static_cast<double>(total_bytes) / 1e6, produce_s);
 
   std::vector<pid_t> pids;
+  pids.reserve(indexers);
   auto start = Clock::now();
   for (int i = 0; i < indexers; ++i) pids.push_back(StartIndexer(topic, "bench-" + run, db_url, batch, i));
   Clock::time_point at10{}, at100{};

@@ -37,7 +37,7 @@ void BM_ParsePages(benchmark::State& state) {
                           ParseOptions{.detect_language = state.range(0) != 0});
   const auto& pages = Pages();
   size_t bytes = 0, items = 0, articles = 0;
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     for (const auto& page : pages) {
       auto result = parser.Parse(page);
       if (auto* p = std::get_if<ParsedPage>(&result)) articles += p->articles.size();
@@ -68,7 +68,7 @@ void BM_IdAndFingerprint(benchmark::State& state) {
     paragraphs.push_back(page.substr(pos, nl - pos));
     pos = nl + 2;
   }
-  for (auto _ : state) {
+  for (auto _ : state) {  // NOLINT(clang-analyzer-deadcode.DeadStores): the benchmark loop
     benchmark::DoNotOptimize(ArticleId("title", paragraphs));
     benchmark::DoNotOptimize(SimHash(paragraphs));
   }

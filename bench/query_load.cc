@@ -264,13 +264,16 @@ int main(int argc, char** argv) {
   for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
   std::sort(all.begin(), all.end());
   auto pct = [&](double p) {
-    return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
+    return all.empty() ? 0.0
+                       : all[std::min(all.size() - 1,
+                                      static_cast<size_t>(p * static_cast<double>(all.size())))];
   };
-  std::printf("%s %s c=%d: %zu requests in %.0f s, %.0f req/s, p50 %.2f ms, p90 %.2f ms, "
-              "p99 %.2f ms, max %.2f ms, errors %ld\n",
-              target.c_str(), rpc.c_str(), concurrency, all.size(), seconds,
-              all.size() / seconds, pct(0.50), pct(0.90), pct(0.99), all.empty() ? 0 : all.back(),
-              errors.load());
+  std::printf(
+      "%s %s c=%d: %zu requests in %.0f s, %.0f req/s, p50 %.2f ms, p90 %.2f ms, "
+      "p99 %.2f ms, max %.2f ms, errors %ld\n",
+      target.c_str(), rpc.c_str(), concurrency, all.size(), seconds,
+      static_cast<double>(all.size()) / seconds, pct(0.50), pct(0.90), pct(0.99),
+      all.empty() ? 0 : all.back(), errors.load());
   for (const std::string& message : error_messages) std::fprintf(stderr, "error: %s\n", message.c_str());
   if (slowest > 0) {
     std::vector<std::pair<double, std::string>> timed;

@@ -295,7 +295,7 @@ bool ParseWhen(const std::string& text, google::protobuf::Timestamp* ts, bool en
   if (!google::protobuf::util::TimeUtil::FromString(day ? text + "T00:00:00Z" : text, ts)) {
     return false;
   }
-  if (day && end_of_day) ts->set_seconds(ts->seconds() + 24 * 3600);
+  if (day && end_of_day) ts->set_seconds(ts->seconds() + int64_t{24} * 3600);
   return true;
 }
 
@@ -343,9 +343,9 @@ bool RangeFromFlags(const Flags& flags, const std::string& from_flag, const std:
 
 // The options FilterFromFlags reads, each with a value.
 const std::vector<std::string>& FilterFlags() {
-  static const std::vector<std::string> names = {"author",       "site",       "from",    "to",
-                                                 "fetched-from", "fetched-to", "language"};
-  return names;
+  static const std::vector<std::string> kNames = {"author",       "site",       "from",    "to",
+                                                  "fetched-from", "fetched-to", "language"};
+  return kNames;
 }
 
 // `others` and the filter options: the options with a value a command takes.

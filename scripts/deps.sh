@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librdkafka-dev libpqxx-dev libgtest-dev libbenchmark-dev
   libcld2-dev libstemmer-dev libxxhash-dev libre2-dev libssl-dev prometheus-cpp-dev nlohmann-json3-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-tidy-14
   # local stack: PostgreSQL server, Kafka (runs on the JVM, fetched via Maven)
   postgresql-15 postgresql-contrib openjdk-17-jre-headless maven
   # python client, proto includes, pytest

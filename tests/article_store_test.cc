@@ -431,6 +431,7 @@ TEST_F(ArticleStoreTest, SimilarArticlesShareTheRareWordsNotTheCommonOnes) {
   };
   const std::string common = "Councillors want the timetable back by spring";
   std::vector<v1::Article> distractors;
+  distractors.reserve(2100);
   for (int i = 0; i < 2100; ++i) {
     distractors.push_back(article("d" + std::to_string(i),
                                   "Harbour board meets ferry operators over fares number " +
@@ -438,6 +439,7 @@ TEST_F(ArticleStoreTest, SimilarArticlesShareTheRareWordsNotTheCommonOnes) {
                                   common));
   }
   std::vector<v1::Article> related;
+  related.reserve(3);
   for (int i = 0; i < 3; ++i) {
     related.push_back(article("r" + std::to_string(i),
                               Capitalised(rare) + " dispute goes to arbitration, part " +

@@ -102,7 +102,7 @@ Workload MakeWorkload(const std::string& topic) {
     add(a);
   }
   for (int i = 0; i < kNearDuplicates; ++i) {
-    const v1::Article& base = originals[i * 7];
+    const v1::Article& base = originals[static_cast<size_t>(i) * 7];
     uint64_t fp = base.fingerprint();
     int bits = 1 + i % 3;
     for (int b = 0; b < bits; ++b) fp ^= 1ULL << ((i * 13 + b * 17) % 64);
@@ -203,7 +203,8 @@ class IndexerResilienceTest : public ::testing::Test {
   void Produce(size_t from, size_t to) {
     auto producer = KafkaProducer::Create(settings_.kafka_brokers);
     ASSERT_TRUE(producer.ok()) << producer.status();
-    std::vector<OutRecord> slice(workload_.records.begin() + from, workload_.records.begin() + to);
+    std::vector<OutRecord> slice(workload_.records.begin() + static_cast<std::ptrdiff_t>(from),
+                                 workload_.records.begin() + static_cast<std::ptrdiff_t>(to));
     absl::Status sent = (*producer)->Send(slice);
     ASSERT_TRUE(sent.ok()) << sent;
   }

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
@@ -40,17 +41,20 @@ std::string MakePage(const std::string& nonce, int articles) {
   for (int i = 0; i < articles; ++i) {
     std::string n = std::to_string(i + 1);
     if (i > 0) page += "Photo: Getty\nShow Hide image\n\n";
-    page += "The " + nonce + " inquiry reaches its " + n + " verdict on river pollution\n\n";
-    page += "Campaigners say the findings on the " + nonce + " case came years too late.\n\n";
-    page += "The inquiry into the " + nonce + " spill heard evidence from anglers, farmers and "
-            "water company engineers over " + n + " long weeks of public sessions in the county hall.\n\n";
+    absl::StrAppend(&page, "The ", nonce, " inquiry reaches its ", n,
+                    " verdict on river pollution\n\n");
+    absl::StrAppend(&page, "Campaigners say the findings on the ", nonce,
+                    " case came years too late.\n\n");
+    absl::StrAppend(&page, "The inquiry into the ", nonce,
+                    " spill heard evidence from anglers, farmers and water company engineers over ",
+                    n, " long weeks of public sessions in the county hall.\n\n");
     page += "Its report, published on Tuesday, found that monitoring equipment had been switched "
             "off for months while untreated sewage flowed into the river after heavy rain.\n\n";
     page += "Residents who gave evidence said they had reported the smell and the dead fish many "
             "times, and that nobody had answered their letters until the local paper took up the story.\n\n";
     page += "The water company said it accepted the findings and would publish a plan within "
             "ninety days, though campaigners doubted that any fine would change its behaviour.\n\n";
-    static const char* kAuthors[] = {"Alex Marlow", "Ruth Penhale", "Sam Oduya"};
+    static const char* const kAuthors[] = {"Alex Marlow", "Ruth Penhale", "Sam Oduya"};
     page += std::string(kAuthors[i % 3]) + " is environment correspondent of the County Courier.\n\n";
   }
   return page;

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
@@ -60,7 +61,7 @@ struct TestArticle {
 // A body about `word` whose other words depend on `variant`, so bodies of
 // different variants are far apart in SimHash (never near-duplicates).
 std::string Body(const std::string& word, int variant) {
-  static const char* kWords[] = {
+  static const char* const kWords[] = {
       "anglers",  "farmers",  "engineers", "council",   "sewage",    "monitoring", "equipment",
       "heavy",    "rain",     "residents", "letters",   "paper",     "company",    "fine",
       "behaviour", "plan",    "ninety",    "days",      "county",    "hall",       "evidence",
@@ -105,11 +106,13 @@ std::vector<TestArticle> Articles(const std::string& word, int n,
   std::vector<TestArticle> out;
   for (int i = 0; i < n; ++i) {
     std::string k = salt + std::to_string(i + 1);
-    out.push_back({"The " + word + " inquiry reaches verdict number " + k + " on the river",
-                   "Campaigners say the findings on the " + word + " case " + k +
-                       " came years too late.",
-                   Body(word, static_cast<int>(std::hash<std::string>()(word + k) % 1000000)) +
-                       "\n\nThis is report " + k + " of the series.",
+    out.push_back({absl::StrCat("The ", word, " inquiry reaches verdict number ", k,
+                                " on the river"),
+                   absl::StrCat("Campaigners say the findings on the ", word, " case ", k,
+                                " came years too late."),
+                   absl::StrCat(Body(word, static_cast<int>(
+                                               std::hash<std::string>()(word + k) % 1000000)),
+                                "\n\nThis is report ", k, " of the series."),
                    authors[i % authors.size()]});
   }
   return out;
@@ -179,7 +182,8 @@ class QueryTest : public ::testing::Test {
   }
 
   // Waits until `request` reports `expected` hits in total.
-  v1::SearchArticlesResponse SearchUntil(v1::SearchArticlesRequest request, int64_t expected) {
+  v1::SearchArticlesResponse SearchUntil(const v1::SearchArticlesRequest& request,
+                                         int64_t expected) {
     v1::SearchArticlesResponse response;
     auto until = std::chrono::steady_clock::now() + seconds(90);
     while (std::chrono::steady_clock::now() < until) {
@@ -358,7 +362,7 @@ TEST_F(QueryTest, RelevanceWindowRanksTheNewestMatchesOnEveryPage) {
   ArticleQuery query;
   query.text = w;
   query.include_duplicates = true;
-  auto page_of = [&](SearchOptions options) {
+  auto page_of = [&](const SearchOptions& options) {
     auto page = reader.Search(query, options, std::chrono::seconds(10));
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? *page : SearchPage();
@@ -817,7 +821,7 @@ TEST_F(QueryTest, TextWithoutAWordLeavesTheFilterAlone) {
   Ingest(Articles(w, 3, {author}));
   SearchUntil(w, 3);
   for (const std::string& text : {std::string("the"), std::string("\"\""), std::string("!!!")}) {
-    v1::SearchArticlesResponse response = Search("author:\"" + author + "\" " + text);
+    v1::SearchArticlesResponse response = Search(absl::StrCat("author:\"", author, "\" ", text));
     EXPECT_EQ(response.hits_size(), 3) << text;
   }
   // Without a filter, text without a word is no query at all.

@@ -369,7 +369,7 @@ class LexAhead {
     }
     return prepared_[k];
   }
-  double busy_ms() const { return busy_us_.load() / 1000.0; }
+  double busy_ms() const { return static_cast<double>(busy_us_.load()) / 1000.0; }
 
  private:
   void StopAndJoin() {

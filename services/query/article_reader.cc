@@ -4,6 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <optional>
@@ -597,7 +598,7 @@ void ScaleFacets(int64_t sampled, int64_t total, v1::SearchFacets* facets) {
   for (auto* counts :
        {facets->mutable_authors(), facets->mutable_sites(), facets->mutable_languages()}) {
     for (v1::FacetCount& c : *counts) {
-      c.set_count(static_cast<int64_t>(static_cast<double>(c.count()) * scale + 0.5));
+      c.set_count(std::llround(static_cast<double>(c.count()) * scale));
     }
   }
 }
@@ -916,7 +917,8 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
       } else {
         page.total_size_exact = false;
         double share = static_cast<double>(passing) / static_cast<double>(sampled);
-        page.total_size = std::max<int64_t>(passing, static_cast<int64_t>(estimate * share));
+        page.total_size =
+            std::max<int64_t>(passing, static_cast<int64_t>(static_cast<double>(estimate) * share));
       }
       page.facets.set_facets_exact(page.total_size_exact);
       AddFacets(sample, &page.facets);

@@ -19,8 +19,8 @@ absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), 
 bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 locale_t Utf8Locale() {
-  static const locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  return utf8;
+  static const locale_t kUtf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  return kUtf8;
 }
 
 // The code point at s[i] and its length in bytes; 0 for invalid UTF-8.
@@ -195,11 +195,12 @@ size_t WordEnd(std::string_view s, size_t start, bool compounds) {
   size_t i = start;
   while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80 && absl::ascii_isalnum(c)) {  // most text: no decoding
-      ++i;
-    } else if (size_t n = c < 0x80 ? 0 : WordCharBytes(s, i); n > 0) {
+    if (c >= 0x80) {
+      size_t n = WordCharBytes(s, i);
+      if (n == 0) break;
       i += n;
-    } else if (compounds && s[i] == '-' && i + 1 < s.size() && WordCharBytes(s, i + 1) > 0) {
+    } else if (absl::ascii_isalnum(c) ||  // most text: no decoding
+               (compounds && c == '-' && i + 1 < s.size() && WordCharBytes(s, i + 1) > 0)) {
       ++i;
     } else {
       break;
@@ -210,7 +211,7 @@ size_t WordEnd(std::string_view s, size_t start, bool compounds) {
 
 EnglishTsVector* ThreadLexer() {
   thread_local std::unique_ptr<EnglishTsVector> lexer = EnglishTsVector::CreateBuiltin(1 << 15);
-  return lexer.get();
+  return lexer.get();  // NOLINT(clang-analyzer-cplusplus.NewDelete): freed at thread exit
 }
 
 std::string Utf8Lower(std::string_view s) {

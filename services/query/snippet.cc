@@ -176,6 +176,7 @@ std::string BuildSnippet(std::string_view text, const QueryTerms& terms, English
   std::vector<Word> words = Words(text, lexemes, terms.words.size(), lexer);
   for (const auto& phrase : terms.phrases) {
     std::vector<int> want;
+    want.reserve(phrase.size());
     for (const auto& [lexeme, offset] : phrase) {
       want.push_back(static_cast<int>(std::find(lexemes.begin(), lexemes.end(), lexeme) - lexemes.begin()));
     }

@@ -191,6 +191,7 @@ absl::Status KafkaConsumer::Commit(const std::vector<InRecord>& records) {
   }
   if (next.empty()) return absl::OkStatus();
   std::vector<RdKafka::TopicPartition*> offsets;
+  offsets.reserve(next.size());
   for (const auto& [tp, offset] : next) {
     offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
   }

@@ -111,11 +111,14 @@ size_t BulletMark(std::string_view s, bool after_bullet, uint8_t* level) {
   *level = 1;
   if (u(0) == 0xE2) {
     const unsigned char b1 = u(1), b2 = u(2);
+    // One branch per mark, read as a table: some share their outcome.
+    // NOLINTBEGIN(bugprone-branch-clone)
     if (b1 == 0x80 && (b2 == 0xA2 || b2 == 0xA3)) mark = 3;       // • ‣
     else if (b1 == 0x97 && b2 == 0xA6) mark = 3, *level = 2;      // ◦
     else if (b1 == 0x96 && (b2 == 0xAA || b2 == 0xA0)) mark = 3;  // ▪ ■
     else if (b1 == 0x97 && b2 == 0x8F) mark = 3;                  // ●
     else if (b1 == 0x80 && b2 == 0x93 && text::SpaceLen(s, 3) != 0) mark = 3;  // "– "
+    // NOLINTEND(bugprone-branch-clone)
   } else if ((u(0) == '-' || u(0) == '*') && text::SpaceLen(s, 1) != 0) {
     mark = 1;
   } else if (u(0) == 'o' && after_bullet && s.size() > 1 && text::SpaceLen(s, 1) != 0) {

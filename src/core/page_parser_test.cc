@@ -536,8 +536,9 @@ TEST_F(PageParserTest, RandomBytesNeverCrash) {
     // Mostly-valid text with random line structure.
     std::string words;
     for (int i = 0; i < 300; ++i) {
-      static const char* kParts[] = {"the ", "Photo: ", "Show Hide image", "\n", "\n\n", "  • ",
-                                     "o\xC2\xA0 ", "Jo Smith is ", "| ", ". ", "\xC2\xA0"};
+      static const char* const kParts[] = {"the ", "Photo: ", "Show Hide image", "\n",
+                                           "\n\n", "  • ",    "o\xC2\xA0 ",      "Jo Smith is ",
+                                           "| ",   ". ",      "\xC2\xA0"};
       words += kParts[rng() % 11];
     }
     (void)parser_.Parse(words);

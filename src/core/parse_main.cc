@@ -68,9 +68,7 @@ int Usage() {
   return 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int RunParse(int argc, char** argv) {
   broadsheet::InputFormat format = broadsheet::InputFormat::kAuto;
   std::string profiles_dir = broadsheet::DefaultProfilesDir();
   broadsheet::ParseOptions options;
@@ -140,4 +138,15 @@ int main(int argc, char** argv) {
     }
   }
   return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return RunParse(argc, argv);
+  } catch (const std::exception& e) {  // e.g. out of memory: say so, not abort()
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
 }

@@ -39,7 +39,7 @@ inline uint64_t WordHash(const char* p, size_t len, bool padded) {
     return XXH3_64bits(buf, len);
   }
   if (len <= 64) {
-    char buf[64];
+    char buf[64] = {};  // (rare path; zeroed so static analysis can follow `len`)
     for (size_t i = 0; i < len; ++i) {
       const char c = p[i];
       buf[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;

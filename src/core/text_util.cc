@@ -153,7 +153,7 @@ Window ScanWindow(std::string_view s, size_t pos, WordRule rule, int* skip) {
   Window w;
   const auto* u = reinterpret_cast<const unsigned char*>(s.data());
   for (int part = 0; part < 4; ++part) {
-    const size_t at = pos + 16 * part;
+    const size_t at = pos + size_t{16} * part;
     if (at >= s.size()) break;
     const int shift = 16 * part;
 #if defined(__SSE2__)
@@ -326,10 +326,7 @@ void AppendIdentityForm(std::string_view in, std::string* out) {
           c.special | (c.space & ((c.space << 1) | (pending_space || i == 0 ? 1u : 0u))) |
           (trailing & (c.space << 1));
       if (flagged == 0) {
-        if (pending_space) {
-          if (o != base) *o++ = ' ';
-          pending_space = false;
-        }
+        if (pending_space && o != base) *o++ = ' ';  // reset below
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
         const __m128i upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
                                             _mm_cmplt_epi8(v, _mm_set1_epi8('Z' + 1)));
