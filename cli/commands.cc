@@ -114,19 +114,24 @@ std::vector<std::string> ExpandInputs(const std::vector<std::string>& inputs) {
 
 size_t MaxPageBytes() { return static_cast<size_t>(EnvIntOr("BROADSHEET_MAX_PAGE_BYTES", 8 << 20)); }
 
-// Calls `visit` for every page record of every file; returns false when a
-// file cannot be opened.
+// Calls `visit` for every page record of every file ("-": standard input);
+// returns false when a file cannot be opened.
 template <typename Visit>
 bool ForEachPage(const std::vector<std::string>& files, InputFormat format, Visit visit) {
   bool all_opened = true;
   for (const std::string& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "broadsheet: cannot open %s\n", file.c_str());
-      all_opened = false;
-      continue;
+    std::ifstream file_in;
+    std::istream* in = &std::cin;
+    if (file != "-") {
+      file_in.open(file, std::ios::binary);
+      if (!file_in) {
+        std::fprintf(stderr, "broadsheet: cannot open %s\n", file.c_str());
+        all_opened = false;
+        continue;
+      }
+      in = &file_in;
     }
-    auto reader = PageReader::Create(in, format, file, MaxPageBytes());
+    auto reader = PageReader::Create(*in, format, file, MaxPageBytes());
     RawPageRecord record;
     while (reader->Next(&record)) visit(record);
   }
