@@ -109,6 +109,15 @@ class ArticleStoreTest : public ::testing::Test {
     return out;
   }
 
+  // The first page of 10, newest first, of `query` on a fresh reader.
+  absl::StatusOr<SearchPage> NewestPage(const ArticleQuery& query) const {
+    ArticleReader reader(url_, 1);
+    SearchOptions options;
+    options.order = SearchOrder::kNewest;
+    options.page_size = 10;
+    return reader.Search(query, options, std::chrono::seconds(30));
+  }
+
   // Statistics for the planner's estimates and the date histogram.
   void AnalyzeArticles() const {
     pqxx::connection c(url_);
@@ -372,14 +381,10 @@ TEST_F(ArticleStoreTest, EstimatedTotalsAndFacetsNeverExceedStoredCounts) {
   }
   AnalyzeArticles();  // the word's estimate
 
-  ArticleReader reader(url_, 1);
   ArticleQuery query;
   query.text = word;
   query.authors = {absl::AsciiStrToLower(early)};
-  SearchOptions options;
-  options.order = SearchOrder::kNewest;
-  options.page_size = 10;
-  auto page = reader.Search(query, options, std::chrono::seconds(30));
+  auto page = NewestPage(query);
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_FALSE(page->total_size_exact);
   EXPECT_LE(page->total_size, per_author) << "more than the author's stored articles";
@@ -402,13 +407,9 @@ TEST_F(ArticleStoreTest, FilterOnlyTotalsBeyondTheSampleAreEstimatedNotCapped) {
                   .ok());
   AnalyzeArticles();  // the author's share, for the planner
 
-  ArticleReader reader(url_, 1);
   ArticleQuery query;
   query.authors = {absl::AsciiStrToLower(author)};
-  SearchOptions options;
-  options.order = SearchOrder::kNewest;
-  options.page_size = 10;
-  auto page = reader.Search(query, options, std::chrono::seconds(30));
+  auto page = NewestPage(query);
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->hits.size(), 10u);
   EXPECT_FALSE(page->total_size_exact);

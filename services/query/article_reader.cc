@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -220,6 +221,7 @@ std::string SearchSampleSql() {
 // EXPLAIN (no scan; the bound values are planned as constants). A canonical
 // article that does not pass while a copy does is not counted, so this can
 // fall short by such groups; BoundEstimates caps an author filter's total.
+// $2, the limit, is passed as the largest int: the estimate is not capped.
 std::string FilterEstimateSql() {
   return absl::StrCat("EXPLAIN (FORMAT JSON) SELECT 1 FROM articles a WHERE ",
                       MatchSql("a", /*with_text=*/true),
@@ -230,18 +232,10 @@ std::string FilterEstimateSql() {
 // The top plan node's row estimate in EXPLAIN (FORMAT JSON) output; -1 when
 // absent.
 int64_t PlanRows(const std::string& plan_json) {
-  constexpr absl::string_view kKey = "\"Plan Rows\":";
-  size_t at = plan_json.find(kKey.data(), 0, kKey.size());
-  if (at == std::string::npos) return -1;
-  at += kKey.size();
-  while (at < plan_json.size() && plan_json[at] == ' ') ++at;
-  int64_t rows = 0;
-  bool digits = false;
-  for (; at < plan_json.size() && plan_json[at] >= '0' && plan_json[at] <= '9'; ++at) {
-    rows = rows * 10 + (plan_json[at] - '0');
-    digits = true;
-  }
-  return digits ? rows : -1;
+  const nlohmann::json plan = nlohmann::json::parse(plan_json, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json::json_pointer rows("/0/Plan/Plan Rows");
+  if (plan.is_discarded() || !plan.contains(rows) || !plan[rows].is_number()) return -1;
+  return plan[rows].get<int64_t>();
 }
 
 // What the indexer counts exactly, to bound estimates with: the article
