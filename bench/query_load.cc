@@ -14,9 +14,9 @@
 // query; --slowest=N lists the N slowest requests (query or id) on stderr;
 // gRPC calls are driven asynchronously from --client-threads=N threads (2),
 // each with a completion queue; --client=sync uses a thread per client;
-// --search-pool=N and --lookup-pool=N mirror the service's
-// BROADSHEET_QUERY_SEARCH_POOL_SIZE and BROADSHEET_QUERY_POOL_SIZE in direct
-// mode (default 4 each).
+// --search-pool=N, --lookup-pool=N and --get-batches=N mirror the service's
+// BROADSHEET_QUERY_SEARCH_POOL_SIZE, BROADSHEET_QUERY_POOL_SIZE and
+// BROADSHEET_QUERY_GET_BATCHES in direct mode (default 4, 4 and 1).
 //   broadsheet-query-load --target=grpc --address=127.0.0.1:50052 --rpc=search
 //       --words=words.txt --concurrency=16 --seconds=20
 #include <grpcpp/grpcpp.h>
@@ -101,10 +101,11 @@ int main(int argc, char** argv) {
   if (target == "direct") {
     // As the service: lookups on --lookup-pool connections
     // (BROADSHEET_QUERY_POOL_SIZE), searches on --search-pool connections
-    // (BROADSHEET_QUERY_SEARCH_POOL_SIZE).
-    reader = std::make_unique<broadsheet::ArticleReader>(get("database", ""),
-                                                         std::stoi(get("lookup-pool", "4")),
-                                                         std::stoi(get("search-pool", "4")));
+    // (BROADSHEET_QUERY_SEARCH_POOL_SIZE), --get-batches batches of gets at
+    // once (BROADSHEET_QUERY_GET_BATCHES).
+    reader = std::make_unique<broadsheet::ArticleReader>(
+        get("database", ""), std::stoi(get("lookup-pool", "4")), std::stoi(get("search-pool", "4")),
+        "", std::stoi(get("get-batches", "1")));
   } else {
     // A few channels, so one HTTP/2 connection's framing is not the limit.
     for (int i = 0; i < std::max(1, concurrency / 4); ++i) {

@@ -245,6 +245,53 @@ TEST_F(ArticleStoreTest, ConcurrentWritersOfTheSameArticlesBothSucceed) {
 // canonical ids A, A, B. Search shows one article per group, the smallest
 // matching one: a word in all three shows only A (C's canonical, B, also
 // matches), a word only in C shows C.
+TEST_F(ArticleStoreTest, ConcurrentGetsSharingRoundTripsEachGetTheirOwnArticle) {
+  PgArticleStore store(url_);
+  std::vector<v1::Article> batch = Batch("g");
+  batch.pop_back();  // the repeated article
+  WriteStats stats;
+  ASSERT_TRUE(store.WriteBatch(batch, &stats).ok());
+
+  // One batch at a time on two connections: 16 callers queue and share.
+  ArticleReader reader(url_, 2, 1, "", 1);
+  std::vector<std::thread> callers;
+  std::vector<std::string> failures[16];
+  for (int t = 0; t < 16; ++t) {
+    callers.emplace_back([&, t] {
+      for (int round = 0; round < 40; ++round) {
+        const int i = (t * 7 + round) % 44;  // 40 known ids, 4 unknown
+        const std::string id =
+            i < 40 ? batch[i].id() : "g-" + run_ + "-unknown-" + std::to_string(i);
+        auto article = reader.Get(id, std::chrono::seconds(30));
+        if (i >= 40) {
+          if (article.status().code() != absl::StatusCode::kNotFound) {
+            failures[t].push_back(id + ": " + article.status().ToString());
+          }
+        } else if (!article.ok()) {
+          failures[t].push_back(id + ": " + article.status().ToString());
+        } else if (article->id() != id || article->title() != batch[i].title() ||
+                   article->paragraphs_size() != batch[i].paragraphs_size() ||
+                   article->sources_size() != 1 ||
+                   article->sources(0).page_id() != batch[i].sources(0).page_id()) {
+          failures[t].push_back(id + ": got " + article->id() + " " + article->title());
+        }
+      }
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  for (const auto& failed : failures) EXPECT_TRUE(failed.empty()) << failed.front();
+
+  // BatchGet keeps the order and repeats of the ids it is given.
+  auto some =
+      reader.BatchGet({batch[2].id(), batch[1].id(), batch[2].id()}, std::chrono::seconds(30));
+  ASSERT_TRUE(some.ok()) << some.status();
+  ASSERT_EQ(some->size(), 3u);
+  EXPECT_EQ((*some)[0].id(), batch[2].id());
+  EXPECT_EQ((*some)[1].id(), batch[1].id());
+  EXPECT_EQ((*some)[2].id(), batch[2].id());
+  EXPECT_EQ((*some)[2].title(), batch[2].title());
+}
+
 TEST_F(ArticleStoreTest, SearchCollapsesAChainOfNearDuplicatesToItsSmallestMatch) {
   PgArticleStore store(url_);
   const std::string word = "chainword" + std::to_string(std::random_device{}() % 1000000);

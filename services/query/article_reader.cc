@@ -497,6 +497,12 @@ absl::Status DatabaseError(const std::exception& e) {
   return absl::InternalError(absl::StrCat("database: ", e.what()));
 }
 
+// `timeout` from now; 0: no deadline (max()).
+std::chrono::steady_clock::time_point DeadlineAfter(std::chrono::milliseconds timeout) {
+  return timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
+                             : std::chrono::steady_clock::time_point::max();
+}
+
 // How a read sees the database: one statement is its own snapshot; several
 // statements share one in a REPEATABLE READ transaction, so that a search's
 // hits, total and facets agree even while the indexer commits in between
@@ -559,15 +565,19 @@ absl::StatusOr<T> RunQueryOnce(PgPool& pool, std::chrono::steady_clock::time_poi
 // connection when the pooled one turns out broken (after a database
 // restart), so a client sees an error only if the database is really down.
 template <typename T, typename Fn>
-absl::StatusOr<T> RunQuery(PgPool& pool, std::chrono::milliseconds timeout, Snapshot snapshot,
-                           Fn fn) {
-  const auto deadline = timeout.count() > 0 ? std::chrono::steady_clock::now() + timeout
-                                            : std::chrono::steady_clock::time_point::max();
+absl::StatusOr<T> RunQueryUntil(PgPool& pool, std::chrono::steady_clock::time_point deadline,
+                                Snapshot snapshot, Fn fn) {
   absl::StatusOr<T> result = RunQueryOnce<T>(pool, deadline, snapshot, fn);
   if (result.status().code() == absl::StatusCode::kUnavailable) {
     result = RunQueryOnce<T>(pool, deadline, snapshot, fn);
   }
   return result;
+}
+
+template <typename T, typename Fn>
+absl::StatusOr<T> RunQuery(PgPool& pool, std::chrono::milliseconds timeout, Snapshot snapshot,
+                           Fn fn) {
+  return RunQueryUntil<T>(pool, DeadlineAfter(timeout), snapshot, std::move(fn));
 }
 
 void AddFacets(const pqxx::result& rows, v1::SearchFacets* facets) {
@@ -695,7 +705,7 @@ std::string ArticleQuery::Binding() const {
 }
 
 ArticleReader::ArticleReader(std::string database_url, int lookup_connections,
-                             int search_connections, std::string primary_url)
+                             int search_connections, std::string primary_url, int get_batches)
     : search_pool_(database_url, search_connections > 0 ? search_connections : lookup_connections,
                    [](pqxx::connection& conn) { PrepareStatements(conn, /*custom_plans=*/true); }),
       lookup_pool_(database_url, lookup_connections,
@@ -703,7 +713,14 @@ ArticleReader::ArticleReader(std::string database_url, int lookup_connections,
       primary_pool_(primary_url.empty() ? std::move(database_url) : std::move(primary_url), 1,
                     [](pqxx::connection& conn) {
                       conn.prepare("refresh_vocabulary", "SELECT query_refresh_vocabulary($1)");
-                    }) {}
+                    }),
+      // No more batches than lookup connections: a batch then waits for a
+      // connection only while BatchGet or a watch cursor holds one.
+      get_batcher_(std::min(get_batches, lookup_connections), kMaxGetBatch,
+                   [this](const std::vector<std::string>& ids,
+                          std::chrono::steady_clock::time_point deadline) {
+                     return FetchArticles(ids, deadline);
+                   }) {}
 
 std::shared_ptr<const std::vector<double>> ArticleReader::DateHistogram(
     pqxx::transaction_base& txn) {
@@ -931,56 +948,90 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
   });
 }
 
+namespace {
+
+// Reads the articles of `ids` (which may repeat or be unknown): one entry
+// per id, in `ids` order, nullopt for an unknown one.
+std::vector<std::optional<v1::Article>> ReadArticles(pqxx::transaction_base& txn,
+                                                     const std::vector<std::string>& ids) {
+  std::vector<std::optional<v1::Article>> articles(ids.size());
+  for (const pqxx::row& row : txn.exec_prepared("get_articles", PgArray(ids))) {
+    v1::Article article;
+    FillArticle(row, &article);
+    int at = kArticleColumnCount;
+    for (absl::string_view p : absl::StrSplit(row[at].c_str(), '\n', absl::SkipEmpty())) {
+      article.add_paragraphs(std::string(p));
+    }
+    std::vector<std::optional<std::string>> page_ids = ArrayElements(row[at + 1]);
+    std::vector<std::optional<std::string>> urls = ArrayElements(row[at + 2]);
+    std::vector<std::optional<std::string>> sites = ArrayElements(row[at + 3]);
+    std::vector<std::optional<std::string>> fetched = ArrayElements(row[at + 4]);
+    for (size_t i = 0; i < page_ids.size(); ++i) {
+      v1::SourcePage* source = article.add_sources();
+      source->set_page_id(page_ids[i].value_or(""));
+      if (i < urls.size()) source->set_url(urls[i].value_or(""));
+      if (i < sites.size()) source->set_site(sites[i].value_or(""));
+      if (i < fetched.size() && fetched[i]) {
+        *source->mutable_fetched_at() = SecondsToTimestamp(std::stod(*fetched[i]));
+      }
+      article.add_source_page_ids(source->page_id());
+    }
+    for (const std::optional<std::string>& id : ArrayElements(row[at + 5])) {
+      if (id) article.add_near_duplicate_ids(*id);
+    }
+    // An id asked for twice gets a copy; the last asker takes the original.
+    size_t last = ids.size();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] == article.id()) last = i;
+    }
+    for (size_t i = 0; i < last; ++i) {
+      if (ids[i] == article.id()) articles[i] = article;
+    }
+    if (last < ids.size()) articles[last] = std::move(article);
+  }
+  return articles;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::optional<v1::Article>>> ArticleReader::FetchArticles(
+    const std::vector<std::string>& ids, std::chrono::steady_clock::time_point deadline) {
+  using Found = std::vector<std::optional<v1::Article>>;
+  return RunQueryUntil<Found>(
+      lookup_pool_, deadline, Snapshot::kOneStatement,
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<Found> { return ReadArticles(txn, ids); });
+}
+
 absl::StatusOr<std::vector<v1::Article>> ArticleReader::BatchGet(
     const std::vector<std::string>& ids, std::chrono::milliseconds timeout) {
   using Articles = std::vector<v1::Article>;
   return RunQuery<Articles>(lookup_pool_, timeout, Snapshot::kOneStatement,
                             [&](pqxx::transaction_base& txn) -> absl::StatusOr<Articles> {
-    std::map<std::string, v1::Article> found;
-    for (const pqxx::row& row : txn.exec_prepared("get_articles", PgArray(ids))) {
-      v1::Article& article = found[row[0].c_str()];
-      FillArticle(row, &article);
-      int at = kArticleColumnCount;
-      for (absl::string_view p : absl::StrSplit(row[at].c_str(), '\n', absl::SkipEmpty())) {
-        article.add_paragraphs(std::string(p));
-      }
-      std::vector<std::optional<std::string>> page_ids = ArrayElements(row[at + 1]);
-      std::vector<std::optional<std::string>> urls = ArrayElements(row[at + 2]);
-      std::vector<std::optional<std::string>> sites = ArrayElements(row[at + 3]);
-      std::vector<std::optional<std::string>> fetched = ArrayElements(row[at + 4]);
-      for (size_t i = 0; i < page_ids.size(); ++i) {
-        v1::SourcePage* source = article.add_sources();
-        source->set_page_id(page_ids[i].value_or(""));
-        if (i < urls.size()) source->set_url(urls[i].value_or(""));
-        if (i < sites.size()) source->set_site(sites[i].value_or(""));
-        if (i < fetched.size() && fetched[i]) {
-          *source->mutable_fetched_at() = SecondsToTimestamp(std::stod(*fetched[i]));
-        }
-        article.add_source_page_ids(source->page_id());
-      }
-      for (const std::optional<std::string>& id : ArrayElements(row[at + 5])) {
-        if (id) article.add_near_duplicate_ids(*id);
-      }
-    }
-    std::vector<std::string> missing;
-    for (const std::string& id : ids) {
-      if (found.count(id) == 0) missing.push_back(id);
-    }
-    if (!missing.empty()) {
-      return absl::NotFoundError(absl::StrCat("no article with id ", absl::StrJoin(missing, ", ")));
-    }
-    Articles out;
-    out.reserve(ids.size());
-    for (const std::string& id : ids) out.push_back(found[id]);
-    return out;
-  });
+                              std::vector<std::optional<v1::Article>> found =
+                                  ReadArticles(txn, ids);
+                              std::vector<std::string> missing;
+                              for (size_t i = 0; i < ids.size(); ++i) {
+                                if (!found[i]) missing.push_back(ids[i]);
+                              }
+                              if (!missing.empty()) {
+                                return absl::NotFoundError(absl::StrCat(
+                                    "no article with id ", absl::StrJoin(missing, ", ")));
+                              }
+                              Articles out;
+                              out.reserve(ids.size());
+                              for (std::optional<v1::Article>& article : found)
+                                out.push_back(std::move(*article));
+                              return out;
+                            });
 }
 
 absl::StatusOr<v1::Article> ArticleReader::Get(const std::string& id,
                                                std::chrono::milliseconds timeout) {
-  auto articles = BatchGet({id}, timeout);
-  if (!articles.ok()) return articles.status();
-  return std::move(articles->front());
+  absl::StatusOr<std::optional<v1::Article>> article =
+      get_batcher_.Lookup(id, DeadlineAfter(timeout));
+  if (!article.ok()) return article.status();
+  if (!article->has_value()) return absl::NotFoundError(absl::StrCat("no article with id ", id));
+  return std::move(**article);
 }
 
 namespace {

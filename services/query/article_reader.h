@@ -9,9 +9,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "broadsheet/v1/query_service.pb.h"
+#include "query/lookup_batcher.h"
 #include "query/page_token.h"
 #include "query/pg_pool.h"
 
@@ -27,6 +28,9 @@ namespace broadsheet {
 // Highlight marks in snippets (see SearchHit.snippet in query_service.proto).
 inline constexpr char kHighlightStart[] = "\xee\x80\x80";  // U+E000
 inline constexpr char kHighlightStop[] = "\xee\x80\x81";   // U+E001
+
+// The most GetArticle calls one database round trip serves (LookupBatcher).
+inline constexpr int kMaxGetBatch = 32;
 
 // Matches counted exactly, and sampled for facets, before estimating.
 inline constexpr int kSearchSampleCap = 2000;
@@ -161,16 +165,20 @@ class ArticleReader {
  public:
   // `search_connections` 0: as many as `lookup_connections`. Reads go to
   // `database_url`, which may be a read replica; the vocabulary's upkeep
-  // writes, so it goes to `primary_url` ("": `database_url`).
+  // writes, so it goes to `primary_url` ("": `database_url`). At most
+  // `get_batches` batches of Gets run at once (LookupBatcher; one lets the
+  // most Gets share a round trip, more let them use more database cores).
   ArticleReader(std::string database_url, int lookup_connections, int search_connections = 0,
-                std::string primary_url = "");
+                std::string primary_url = "", int get_batches = 1);
 
   // `timeout` (0 = none) bounds the wait for a connection and, for what is
   // left of it, the statements (statement timeout), in every method.
   absl::StatusOr<SearchPage> Search(const ArticleQuery& query, const SearchOptions& options,
                                     std::chrono::milliseconds timeout);
 
-  // The full article with sources and near-duplicate ids; NOT_FOUND when unknown.
+  // The full article with sources and near-duplicate ids; NOT_FOUND when
+  // unknown. Concurrent calls share round trips when every lookup
+  // connection is busy (LookupBatcher).
   absl::StatusOr<v1::Article> Get(const std::string& id, std::chrono::milliseconds timeout);
 
   // In `ids` order; NOT_FOUND naming the unknown ids when any is unknown.
@@ -208,9 +216,15 @@ class ArticleReader {
   // minute; shared, never null.
   std::shared_ptr<const std::vector<double>> DateHistogram(pqxx::transaction_base& txn);
 
+  // The articles of `ids` in their order, nullopt for unknown ones.
+  absl::StatusOr<std::vector<std::optional<v1::Article>>> FetchArticles(
+      const std::vector<std::string>& ids, std::chrono::steady_clock::time_point deadline);
+
   PgPool search_pool_;
   PgPool lookup_pool_;
   PgPool primary_pool_;  // one connection, for RefreshVocabulary
+  // Concurrent Gets share round trips (see LookupBatcher).
+  LookupBatcher<v1::Article> get_batcher_;
   std::mutex histogram_mu_;
   std::shared_ptr<const std::vector<double>> date_histogram_;  // guarded by histogram_mu_
   std::chrono::steady_clock::time_point histogram_read_at_;     // guarded by histogram_mu_

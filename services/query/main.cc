@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   GrpcMetrics grpc_metrics((*metrics)->registry());
   ArticleReader reader(database_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_POOL_SIZE", 4)),
                        static_cast<int>(EnvIntOr("BROADSHEET_QUERY_SEARCH_POOL_SIZE", 4)),
-                       primary_url);
+                       primary_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_GET_BATCHES", 1)));
   ArticleNotifier notifier(primary_url, kArticlesChannel);
   notifier.Start();
   VocabularyRefresher refresher(

@@ -1,13 +1,13 @@
 #include "common/grpc_server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
 #include <mutex>
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
-
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/env.h"
 #include "common/grpc_metrics.h"
 #include "common/log.h"
@@ -59,6 +59,10 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartGrpcServer(
     const std::string& address, const std::vector<grpc::Service*>& services,
     const ServerSecurityOptions& security, const std::string& health_address,
     GrpcMetrics* metrics) {
+  // Debian builds Abseil without NDEBUG, so every absl::Mutex (gRPC takes
+  // several per call) tracked lock order in a global graph for deadlock
+  // detection: ~2% of the query service's CPU under GetArticle load.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   auto creds = MakeServerCredentials(security);

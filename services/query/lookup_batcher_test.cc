@@ -1,0 +1,268 @@
+#include "query/lookup_batcher.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace broadsheet {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Batcher = LookupBatcher<std::string>;
+
+// A lookup function that records its batches and, while closed, holds every
+// batch until Open(): so tests can queue lookups behind a running batch.
+class Backend {
+ public:
+  absl::StatusOr<Batcher::Results> Lookup(const std::vector<std::string>& keys,
+                                          Clock::time_point deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    batches_.push_back(keys);
+    deadlines_.push_back(deadline);
+    ++running_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return permits_ != 0; });
+    if (permits_ > 0) --permits_;
+    --running_;
+    if (!error_.ok()) return error_;
+    Batcher::Results results;
+    for (const std::string& key : keys) {
+      if (key.rfind("unknown", 0) == 0) {
+        results.emplace_back(std::nullopt);
+      } else {
+        results.emplace_back("value of " + key);
+      }
+    }
+    if (short_results_) results.pop_back();
+    return results;
+  }
+
+  Batcher::BatchFn Fn() {
+    return [this](const std::vector<std::string>& keys, Clock::time_point deadline) {
+      return Lookup(keys, deadline);
+    };
+  }
+  // Holds every batch from now on.
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    permits_ = 0;
+  }
+  // Lets every batch through.
+  void Open() { Allow(-1); }
+  // Lets `n` more held batches through (-1: all, from now on).
+  void Allow(int n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    permits_ = n < 0 || permits_ < 0 ? -1 : permits_ + n;
+    changed_.notify_all();
+  }
+  void FailWith(absl::Status error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::move(error);
+  }
+  void ReturnTooFewResults() {
+    std::lock_guard<std::mutex> lock(mu_);
+    short_results_ = true;
+  }
+  void AwaitRunning(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return running_ == n; });
+  }
+  void AwaitBatches(size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return batches_.size() == n; });
+  }
+  std::vector<std::vector<std::string>> Batches() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return batches_;
+  }
+  std::vector<Clock::time_point> Deadlines() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return deadlines_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  int permits_ = -1;  // batches that may still finish; -1: any
+  int running_ = 0;
+  bool short_results_ = false;
+  absl::Status error_;
+  std::vector<std::vector<std::string>> batches_;
+  std::vector<Clock::time_point> deadlines_;
+};
+
+void AwaitWaiting(Batcher& batcher, size_t n) {
+  while (batcher.Waiting() != n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+const Clock::time_point kNoDeadline = Clock::time_point::max();
+
+TEST(LookupBatcherTest, ALoneLookupRunsAtOnceInABatchOfItsOwn) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  auto value = batcher.Lookup("a", kNoDeadline);
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(**value, "value of a");
+  EXPECT_EQ(backend.Batches(), std::vector<std::vector<std::string>>{{"a"}});
+}
+
+TEST(LookupBatcherTest, LookupsArrivingWhileEverySlotIsBusyShareTheNextBatch) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  backend.Close();
+  std::vector<std::string> keys = {"a", "b", "c", "d", "e", "f"};
+  std::vector<std::string> got(keys.size());
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { got[0] = **batcher.Lookup(keys[0], kNoDeadline); });
+  backend.AwaitRunning(1);
+  for (size_t i = 1; i < keys.size(); ++i) {
+    threads.emplace_back([&, i] { got[i] = **batcher.Lookup(keys[i], kNoDeadline); });
+  }
+  AwaitWaiting(batcher, keys.size() - 1);
+  backend.Open();
+  for (std::thread& t : threads) t.join();
+
+  for (size_t i = 0; i < keys.size(); ++i) EXPECT_EQ(got[i], "value of " + keys[i]);
+  auto batches = backend.Batches();
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0], std::vector<std::string>{"a"});
+  EXPECT_EQ(std::set<std::string>(batches[1].begin(), batches[1].end()),
+            std::set<std::string>(keys.begin() + 1, keys.end()));
+  EXPECT_EQ(batcher.Waiting(), 0u);
+}
+
+TEST(LookupBatcherTest, BatchesTakeAtMostTheBatchSizeInArrivalOrder) {
+  Backend backend;
+  Batcher batcher(1, 2, backend.Fn());
+  backend.Close();
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { EXPECT_TRUE(batcher.Lookup("first", kNoDeadline).ok()); });
+  backend.AwaitRunning(1);
+  for (int i = 0; i < 5; ++i) {
+    threads.emplace_back(
+        [&, i] { EXPECT_TRUE(batcher.Lookup("k" + std::to_string(i), kNoDeadline).ok()); });
+    AwaitWaiting(batcher, static_cast<size_t>(i) + 1);  // a known arrival order
+  }
+  backend.Open();
+  for (std::thread& t : threads) t.join();
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(backend.Batches(), (std::vector<Keys>{{"first"}, {"k0", "k1"}, {"k2", "k3"}, {"k4"}}));
+}
+
+TEST(LookupBatcherTest, TwoSlotsRunTwoBatchesAtOnce) {
+  Backend backend;
+  Batcher batcher(2, 32, backend.Fn());
+  backend.Close();
+  std::thread a([&] { EXPECT_TRUE(batcher.Lookup("a", kNoDeadline).ok()); });
+  std::thread b([&] { EXPECT_TRUE(batcher.Lookup("b", kNoDeadline).ok()); });
+  backend.AwaitRunning(2);  // would hang with one slot
+  EXPECT_EQ(batcher.Waiting(), 0u);
+  backend.Open();
+  a.join();
+  b.join();
+  EXPECT_EQ(backend.Batches().size(), 2u);
+}
+
+TEST(LookupBatcherTest, UnknownKeysGetNoValueAndAFailedBatchFailsEachOfItsLookups) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  auto unknown = batcher.Lookup("unknown-1", kNoDeadline);
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_FALSE(unknown->has_value());
+
+  backend.Close();
+  backend.FailWith(absl::UnavailableError("database down"));
+  std::vector<absl::Status> statuses(3);
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] { statuses[0] = batcher.Lookup("a", kNoDeadline).status(); });
+  backend.AwaitRunning(1);
+  threads.emplace_back([&] { statuses[1] = batcher.Lookup("b", kNoDeadline).status(); });
+  threads.emplace_back([&] { statuses[2] = batcher.Lookup("c", kNoDeadline).status(); });
+  AwaitWaiting(batcher, 2);
+  backend.Open();
+  for (std::thread& t : threads) t.join();
+  for (const absl::Status& status : statuses) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  }
+}
+
+TEST(LookupBatcherTest, AResultCountUnlikeTheKeysIsAnInternalError) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  backend.ReturnTooFewResults();
+  EXPECT_EQ(batcher.Lookup("a", kNoDeadline).status().code(), absl::StatusCode::kInternal);
+}
+
+TEST(LookupBatcherTest, AQueuedLookupGivesUpAtItsDeadlineAndLeavesTheQueue) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  backend.Close();
+  std::thread busy([&] { EXPECT_TRUE(batcher.Lookup("busy", kNoDeadline).ok()); });
+  backend.AwaitRunning(1);
+  auto late = batcher.Lookup("late", Clock::now() + std::chrono::milliseconds(30));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kDeadlineExceeded) << late.status();
+  EXPECT_EQ(batcher.Waiting(), 0u);
+  backend.Open();
+  busy.join();
+  auto next = batcher.Lookup("next", kNoDeadline);
+  ASSERT_TRUE(next.ok()) << next.status();
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(backend.Batches(), (std::vector<Keys>{{"busy"}, {"next"}}));
+}
+
+TEST(LookupBatcherTest, ALookupInARunningBatchGivesUpAtItsOwnDeadline) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  backend.Close();
+  std::thread busy([&] { EXPECT_TRUE(batcher.Lookup("busy", kNoDeadline).ok()); });
+  backend.AwaitRunning(1);
+  absl::Status follower_status;
+  std::thread leader([&] { EXPECT_TRUE(batcher.Lookup("leader", kNoDeadline).ok()); });
+  AwaitWaiting(batcher, 1);
+  std::thread follower([&] {
+    follower_status =
+        batcher.Lookup("follower", Clock::now() + std::chrono::milliseconds(200)).status();
+  });
+  AwaitWaiting(batcher, 2);
+  backend.Allow(1);
+  busy.join();
+  // The second batch ("leader", "follower") is held; the follower's
+  // deadline passes while it runs.
+  backend.AwaitBatches(2);
+  follower.join();
+  EXPECT_EQ(follower_status.code(), absl::StatusCode::kDeadlineExceeded) << follower_status;
+  backend.Open();
+  leader.join();
+  EXPECT_EQ(backend.Batches().size(), 2u);
+}
+
+TEST(LookupBatcherTest, ABatchRunsUntilTheLatestDeadlineAmongItsLookups) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  backend.Close();
+  const Clock::time_point now = Clock::now();
+  const Clock::time_point soon = now + std::chrono::seconds(20);
+  const Clock::time_point later = now + std::chrono::seconds(30);
+  std::thread busy([&] { EXPECT_TRUE(batcher.Lookup("busy", soon).ok()); });
+  backend.AwaitRunning(1);
+  std::thread a([&] { EXPECT_TRUE(batcher.Lookup("a", soon).ok()); });
+  std::thread b([&] { EXPECT_TRUE(batcher.Lookup("b", later).ok()); });
+  AwaitWaiting(batcher, 2);
+  backend.Open();
+  busy.join();
+  a.join();
+  b.join();
+  auto deadlines = backend.Deadlines();
+  ASSERT_EQ(deadlines.size(), 2u);
+  EXPECT_EQ(deadlines[0], soon);
+  EXPECT_EQ(deadlines[1], later);
+}
+
+}  // namespace
+}  // namespace broadsheet
