@@ -241,10 +241,8 @@ TEST_F(ArticleStoreTest, ConcurrentWritersOfTheSameArticlesBothSucceed) {
   EXPECT_EQ(counts[1].as<int>(), 4 * 30);
 }
 
-// Near-duplicate links do not chain: A~B and B~C with A and C apart give
-// canonical ids A, A, B. Search shows one article per group, the smallest
-// matching one: a word in all three shows only A (C's canonical, B, also
-// matches), a word only in C shows C.
+// Gets from many threads share get_articles statements (one batch at a
+// time): each caller must get its own article, NOT_FOUND for an unknown id.
 TEST_F(ArticleStoreTest, ConcurrentGetsSharingRoundTripsEachGetTheirOwnArticle) {
   PgArticleStore store(url_);
   std::vector<v1::Article> batch = Batch("g");
@@ -255,6 +253,7 @@ TEST_F(ArticleStoreTest, ConcurrentGetsSharingRoundTripsEachGetTheirOwnArticle) 
   // One batch at a time on two connections: 16 callers queue and share.
   ArticleReader reader(url_, 2, 1, "", 1);
   std::vector<std::thread> callers;
+  callers.reserve(16);
   std::vector<std::string> failures[16];
   for (int t = 0; t < 16; ++t) {
     callers.emplace_back([&, t] {
@@ -290,8 +289,17 @@ TEST_F(ArticleStoreTest, ConcurrentGetsSharingRoundTripsEachGetTheirOwnArticle) 
   EXPECT_EQ((*some)[1].id(), batch[1].id());
   EXPECT_EQ((*some)[2].id(), batch[2].id());
   EXPECT_EQ((*some)[2].title(), batch[2].title());
+
+  // An id with a NUL (valid in a proto string) is unknown, not a failed
+  // statement for the whole batch.
+  EXPECT_EQ(reader.Get(std::string("g-\0-x", 5), std::chrono::seconds(30)).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
+// Near-duplicate links do not chain: A~B and B~C with A and C apart give
+// canonical ids A, A, B. Search shows one article per group, the smallest
+// matching one: a word in all three shows only A (C's canonical, B, also
+// matches), a word only in C shows C.
 TEST_F(ArticleStoreTest, SearchCollapsesAChainOfNearDuplicatesToItsSmallestMatch) {
   PgArticleStore store(url_);
   const std::string word = "chainword" + std::to_string(std::random_device{}() % 1000000);

@@ -1027,8 +1027,17 @@ absl::StatusOr<std::vector<v1::Article>> ArticleReader::BatchGet(
 
 absl::StatusOr<v1::Article> ArticleReader::Get(const std::string& id,
                                                std::chrono::milliseconds timeout) {
+  // No stored id holds a NUL, and libpq would cut the statement's array
+  // there: an error for every Get of the batch.
+  if (id.find('\0') != std::string::npos) {
+    return absl::NotFoundError("no article with an id containing NUL");
+  }
+  // Bounded even without a timeout: the batch's other Gets wait on it.
+  const std::chrono::milliseconds bound =
+      timeout.count() > 0 ? std::min<std::chrono::milliseconds>(timeout, kMaxGetTimeout)
+                          : kMaxGetTimeout;
   absl::StatusOr<std::optional<v1::Article>> article =
-      get_batcher_.Lookup(id, DeadlineAfter(timeout));
+      get_batcher_.Lookup(id, DeadlineAfter(bound));
   if (!article.ok()) return article.status();
   if (!article->has_value()) return absl::NotFoundError(absl::StrCat("no article with id ", id));
   return std::move(**article);

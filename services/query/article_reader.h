@@ -31,6 +31,8 @@ inline constexpr char kHighlightStop[] = "\xee\x80\x81";   // U+E001
 
 // The most GetArticle calls one database round trip serves (LookupBatcher).
 inline constexpr int kMaxGetBatch = 32;
+// How long a Get without a timeout may take (see ArticleReader::Get).
+inline constexpr std::chrono::seconds kMaxGetTimeout{30};
 
 // Matches counted exactly, and sampled for facets, before estimating.
 inline constexpr int kSearchSampleCap = 2000;
@@ -177,8 +179,9 @@ class ArticleReader {
                                     std::chrono::milliseconds timeout);
 
   // The full article with sources and near-duplicate ids; NOT_FOUND when
-  // unknown. Concurrent calls share round trips when every lookup
-  // connection is busy (LookupBatcher).
+  // unknown. Concurrent calls share round trips when every batch slot
+  // (`get_batches`) is busy (LookupBatcher). A call without a timeout is
+  // bounded at kMaxGetTimeout all the same: it may share its batch.
   absl::StatusOr<v1::Article> Get(const std::string& id, std::chrono::milliseconds timeout);
 
   // In `ids` order; NOT_FOUND naming the unknown ids when any is unknown.

@@ -17,6 +17,8 @@
 // short deadline in the batch never fails the others; a lookup whose own
 // deadline passes while its batch runs returns DEADLINE_EXCEEDED then
 // (only the leader, which runs the batch, returns when the batch ends).
+// Since a batch's fate is shared, callers should give every lookup a
+// deadline: one without holds its whole batch for as long as it takes.
 //
 // Thread-safe.
 #ifndef BROADSHEET_SERVICES_QUERY_LOOKUP_BATCHER_H_
@@ -27,6 +29,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -63,9 +66,9 @@ class LookupBatcher {
   }
 
   // The value for `key`, nullopt when there is none.
-  absl::StatusOr<std::optional<Value>> Lookup(std::string key, Deadline deadline) {
+  absl::StatusOr<std::optional<Value>> Lookup(const std::string& key, Deadline deadline) {
     auto request = std::make_shared<Request>();
-    request->key = std::move(key);
+    request->key = key;
     request->deadline = deadline;
     std::unique_lock<std::mutex> lock(mu_);
     queue_.push_back(request);
@@ -121,7 +124,13 @@ class LookupBatcher {
     // Another slot may be free for what is still queued.
     WakeNextLeaderLocked();
     lock.unlock();
-    absl::StatusOr<Results> results = lookup_(keys, deadline);
+    absl::StatusOr<Results> results = absl::InternalError("batch lookup failed");
+    try {
+      results = lookup_(keys, deadline);
+    } catch (const std::exception& e) {
+      // Every follower waits on this batch, and the slot must come back.
+      results = absl::InternalError(std::string("batch lookup failed: ") + e.what());
+    }
     if (results.ok() && results->size() != keys.size()) {
       results = absl::InternalError("batch lookup returned a result count unlike its key count");
     }

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,9 +70,10 @@ class Backend {
     std::lock_guard<std::mutex> lock(mu_);
     short_results_ = true;
   }
-  void AwaitRunning(int n) {
+  // False when `n` batches are not running within 10 s.
+  bool AwaitRunning(int n) {
     std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [&] { return running_ == n; });
+    return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return running_ == n; });
   }
   void AwaitBatches(size_t n) {
     std::unique_lock<std::mutex> lock(mu_);
@@ -97,6 +99,12 @@ class Backend {
   std::vector<Clock::time_point> deadlines_;
 };
 
+// The value, or the error as text (a test fails instead of crashing).
+std::string ValueOrError(const absl::StatusOr<std::optional<std::string>>& result) {
+  if (!result.ok()) return result.status().ToString();
+  return result->value_or("(none)");
+}
+
 void AwaitWaiting(Batcher& batcher, size_t n) {
   while (batcher.Waiting() != n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
@@ -106,9 +114,7 @@ const Clock::time_point kNoDeadline = Clock::time_point::max();
 TEST(LookupBatcherTest, ALoneLookupRunsAtOnceInABatchOfItsOwn) {
   Backend backend;
   Batcher batcher(1, 32, backend.Fn());
-  auto value = batcher.Lookup("a", kNoDeadline);
-  ASSERT_TRUE(value.ok()) << value.status();
-  EXPECT_EQ(**value, "value of a");
+  EXPECT_EQ(ValueOrError(batcher.Lookup("a", kNoDeadline)), "value of a");
   EXPECT_EQ(backend.Batches(), std::vector<std::vector<std::string>>{{"a"}});
 }
 
@@ -119,10 +125,10 @@ TEST(LookupBatcherTest, LookupsArrivingWhileEverySlotIsBusyShareTheNextBatch) {
   std::vector<std::string> keys = {"a", "b", "c", "d", "e", "f"};
   std::vector<std::string> got(keys.size());
   std::vector<std::thread> threads;
-  threads.emplace_back([&] { got[0] = **batcher.Lookup(keys[0], kNoDeadline); });
+  threads.emplace_back([&] { got[0] = ValueOrError(batcher.Lookup(keys[0], kNoDeadline)); });
   backend.AwaitRunning(1);
   for (size_t i = 1; i < keys.size(); ++i) {
-    threads.emplace_back([&, i] { got[i] = **batcher.Lookup(keys[i], kNoDeadline); });
+    threads.emplace_back([&, i] { got[i] = ValueOrError(batcher.Lookup(keys[i], kNoDeadline)); });
   }
   AwaitWaiting(batcher, keys.size() - 1);
   backend.Open();
@@ -161,7 +167,7 @@ TEST(LookupBatcherTest, TwoSlotsRunTwoBatchesAtOnce) {
   backend.Close();
   std::thread a([&] { EXPECT_TRUE(batcher.Lookup("a", kNoDeadline).ok()); });
   std::thread b([&] { EXPECT_TRUE(batcher.Lookup("b", kNoDeadline).ok()); });
-  backend.AwaitRunning(2);  // would hang with one slot
+  EXPECT_TRUE(backend.AwaitRunning(2)) << "the second lookup did not get the second slot";
   EXPECT_EQ(batcher.Waiting(), 0u);
   backend.Open();
   a.join();
@@ -216,6 +222,41 @@ TEST(LookupBatcherTest, AQueuedLookupGivesUpAtItsDeadlineAndLeavesTheQueue) {
   EXPECT_EQ(backend.Batches(), (std::vector<Keys>{{"busy"}, {"next"}}));
 }
 
+TEST(LookupBatcherTest, ALookupTimingOutAtTheFrontLeavesTheRestQueued) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  backend.Close();
+  std::thread busy([&] { EXPECT_TRUE(batcher.Lookup("busy", kNoDeadline).ok()); });
+  backend.AwaitRunning(1);
+  absl::Status front_status;
+  std::thread front([&] {
+    front_status = batcher.Lookup("front", Clock::now() + std::chrono::milliseconds(30)).status();
+  });
+  AwaitWaiting(batcher, 1);
+  std::string behind_value;
+  std::thread behind([&] { behind_value = ValueOrError(batcher.Lookup("behind", kNoDeadline)); });
+  front.join();
+  EXPECT_EQ(front_status.code(), absl::StatusCode::kDeadlineExceeded) << front_status;
+  EXPECT_EQ(batcher.Waiting(), 1u);
+  backend.Open();
+  busy.join();
+  behind.join();
+  EXPECT_EQ(behind_value, "value of behind");
+  using Keys = std::vector<std::string>;
+  EXPECT_EQ(backend.Batches(), (std::vector<Keys>{{"busy"}, {"behind"}}));
+}
+
+TEST(LookupBatcherTest, ALookupFunctionThatThrowsFailsItsBatchAndFreesTheSlot) {
+  int calls = 0;
+  Batcher batcher(1, 32, [&](const std::vector<std::string>& keys, Clock::time_point) {
+    if (++calls == 1) throw std::runtime_error("out of luck");
+    return absl::StatusOr<Batcher::Results>(Batcher::Results(keys.size(), "fine"));
+  });
+  auto failed = batcher.Lookup("a", kNoDeadline);
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kInternal) << failed.status();
+  EXPECT_EQ(ValueOrError(batcher.Lookup("b", kNoDeadline)), "fine");
+}
+
 TEST(LookupBatcherTest, ALookupInARunningBatchGivesUpAtItsOwnDeadline) {
   Backend backend;
   Batcher batcher(1, 32, backend.Fn());
@@ -225,9 +266,9 @@ TEST(LookupBatcherTest, ALookupInARunningBatchGivesUpAtItsOwnDeadline) {
   absl::Status follower_status;
   std::thread leader([&] { EXPECT_TRUE(batcher.Lookup("leader", kNoDeadline).ok()); });
   AwaitWaiting(batcher, 1);
+  // Long enough to join the leader's batch on a slow machine.
   std::thread follower([&] {
-    follower_status =
-        batcher.Lookup("follower", Clock::now() + std::chrono::milliseconds(200)).status();
+    follower_status = batcher.Lookup("follower", Clock::now() + std::chrono::seconds(1)).status();
   });
   AwaitWaiting(batcher, 2);
   backend.Allow(1);
@@ -239,7 +280,9 @@ TEST(LookupBatcherTest, ALookupInARunningBatchGivesUpAtItsOwnDeadline) {
   EXPECT_EQ(follower_status.code(), absl::StatusCode::kDeadlineExceeded) << follower_status;
   backend.Open();
   leader.join();
-  EXPECT_EQ(backend.Batches().size(), 2u);
+  auto batches = backend.Batches();
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[1], (std::vector<std::string>{"leader", "follower"}));
 }
 
 TEST(LookupBatcherTest, ABatchRunsUntilTheLatestDeadlineAmongItsLookups) {
