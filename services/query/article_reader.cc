@@ -1025,22 +1025,53 @@ absl::StatusOr<std::vector<v1::Article>> ArticleReader::BatchGet(
                             });
 }
 
+namespace {
+
+// No stored id holds a NUL, and libpq would cut the statement's array there:
+// an error for every Get of the batch.
+bool CannotBeAnId(const std::string& id) { return id.find('\0') != std::string::npos; }
+
+absl::Status NoArticle(const std::string& id) {
+  return absl::NotFoundError(
+      absl::StrCat("no article with id ", CannotBeAnId(id) ? "containing NUL" : id));
+}
+
+// Bounded even without a timeout: the batch's other Gets wait on it.
+std::chrono::steady_clock::time_point GetDeadline(std::chrono::milliseconds timeout) {
+  return DeadlineAfter(timeout.count() > 0
+                           ? std::min<std::chrono::milliseconds>(timeout, kMaxGetTimeout)
+                           : kMaxGetTimeout);
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Article> ArticleReader::Get(const std::string& id,
                                                std::chrono::milliseconds timeout) {
-  // No stored id holds a NUL, and libpq would cut the statement's array
-  // there: an error for every Get of the batch.
-  if (id.find('\0') != std::string::npos) {
-    return absl::NotFoundError("no article with an id containing NUL");
-  }
-  // Bounded even without a timeout: the batch's other Gets wait on it.
-  const std::chrono::milliseconds bound =
-      timeout.count() > 0 ? std::min<std::chrono::milliseconds>(timeout, kMaxGetTimeout)
-                          : kMaxGetTimeout;
+  if (CannotBeAnId(id)) return NoArticle(id);
   absl::StatusOr<std::optional<v1::Article>> article =
-      get_batcher_.Lookup(id, DeadlineAfter(bound));
+      get_batcher_.Lookup(id, GetDeadline(timeout));
   if (!article.ok()) return article.status();
-  if (!article->has_value()) return absl::NotFoundError(absl::StrCat("no article with id ", id));
+  if (!article->has_value()) return NoArticle(id);
   return std::move(**article);
+}
+
+void ArticleReader::GetAsync(const std::string& id, std::chrono::milliseconds timeout,
+                             std::function<void(absl::StatusOr<v1::Article>)> done) {
+  if (CannotBeAnId(id)) {
+    done(NoArticle(id));
+    return;
+  }
+  get_batcher_.LookupAsync(
+      id, GetDeadline(timeout),
+      [id, done = std::move(done)](absl::StatusOr<std::optional<v1::Article>> article) {
+        if (!article.ok()) {
+          done(article.status());
+        } else if (!article->has_value()) {
+          done(NoArticle(id));
+        } else {
+          done(std::move(**article));
+        }
+      });
 }
 
 namespace {

@@ -184,6 +184,11 @@ class ArticleReader {
   // bounded at kMaxGetTimeout all the same: it may share its batch.
   absl::StatusOr<v1::Article> Get(const std::string& id, std::chrono::milliseconds timeout);
 
+  // Get without waiting: `done` receives the result, on the batcher's
+  // thread or (for an id that cannot exist) on the caller's.
+  void GetAsync(const std::string& id, std::chrono::milliseconds timeout,
+                std::function<void(absl::StatusOr<v1::Article>)> done);
+
   // In `ids` order; NOT_FOUND naming the unknown ids when any is unknown.
   absl::StatusOr<std::vector<v1::Article>> BatchGet(const std::vector<std::string>& ids,
                                                     std::chrono::milliseconds timeout);

@@ -1,26 +1,28 @@
 // LookupBatcher: coalesces concurrent lookups by key into batches, so that
 // under load one database round trip serves many callers.
 //
-// At most `max_in_flight` batches run at once. A lookup that finds a free
-// slot runs at once, alone if it is alone: an idle service adds no waiting.
-// A lookup that arrives while every slot is busy queues; when a batch ends,
-// the oldest queued lookup leads the next batch and takes every queued
-// lookup with it (up to `max_batch_size`, in arrival order). The leader runs
-// the batch on its own thread; the others wait for their result.
+// `workers` threads run the batches, one at a time each. An idle worker
+// takes a lookup as soon as it arrives, alone if it is alone: an idle
+// service adds only the hand-over to the worker. Lookups that arrive while
+// every worker is busy queue, and the next free worker takes every queued
+// lookup at once (up to `max_batch_size`, in arrival order).
 //
 // Why: a GetArticle's fixed costs (a statement's execution, the round trip
 // and the thread wake-ups on both sides) are most of its CPU, and on a busy
-// machine CPU per call is what sets the rate and the latency tail.
+// machine CPU per call is what sets the rate and the latency tail. The
+// asynchronous form lets a gRPC callback handler queue a lookup without
+// holding a thread while it waits.
 //
-// Deadlines: a queued lookup gives up with DEADLINE_EXCEEDED at its own
-// deadline. A batch runs until the latest deadline among its lookups, so a
-// short deadline in the batch never fails the others; a lookup whose own
-// deadline passes while its batch runs returns DEADLINE_EXCEEDED then
-// (only the leader, which runs the batch, returns when the batch ends).
-// Since a batch's fate is shared, callers should give every lookup a
-// deadline: one without holds its whole batch for as long as it takes.
+// Deadlines: a lookup whose deadline has passed when a worker takes it is
+// answered DEADLINE_EXCEEDED without being looked up. A batch runs until the
+// latest deadline among its lookups, so a short deadline in the batch never
+// fails the others; the blocking form returns DEADLINE_EXCEEDED at its own
+// deadline, whether queued or in a running batch. Since a batch's fate is
+// shared, callers should give every lookup a deadline: one without holds its
+// whole batch for as long as the lookup takes.
 //
-// Thread-safe.
+// Thread-safe. The destructor answers queued lookups CANCELLED and waits for
+// the running batches.
 #ifndef BROADSHEET_SERVICES_QUERY_LOOKUP_BATCHER_H_
 #define BROADSHEET_SERVICES_QUERY_LOOKUP_BATCHER_H_
 
@@ -35,6 +37,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -47,119 +50,148 @@ template <typename Value>
 class LookupBatcher {
  public:
   using Deadline = std::chrono::steady_clock::time_point;
+  // The value for a key; nullopt when there is none.
+  using Result = absl::StatusOr<std::optional<Value>>;
+  // Receives a lookup's result, on a worker thread; must not block long.
+  using Done = std::function<void(Result)>;
   // One entry per key, in the keys' order; nullopt: no value for the key.
   using Results = std::vector<std::optional<Value>>;
   // Looks up `keys` (which may repeat) until `deadline`; an error fails
-  // every lookup of the batch. Called without the batcher's lock held.
+  // every lookup of the batch. Runs on a worker thread.
   using BatchFn = std::function<absl::StatusOr<Results>(const std::vector<std::string>& keys,
                                                         Deadline deadline)>;
 
-  LookupBatcher(int max_in_flight, int max_batch_size, BatchFn lookup)
-      : max_in_flight_(std::max(1, max_in_flight)),
-        max_batch_size_(static_cast<size_t>(std::max(1, max_batch_size))),
-        lookup_(std::move(lookup)) {}
+  LookupBatcher(int workers, int max_batch_size, BatchFn lookup)
+      : max_batch_size_(static_cast<size_t>(std::max(1, max_batch_size))),
+        lookup_(std::move(lookup)) {
+    for (int i = 0; i < std::max(1, workers); ++i) workers_.emplace_back([this] { Work(); });
+  }
 
-  // Lookups waiting for a batch (not those in a running one).
+  ~LookupBatcher() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    work_.notify_all();
+    for (std::thread& worker : workers_) worker.join();
+  }
+
+  LookupBatcher(const LookupBatcher&) = delete;
+  LookupBatcher& operator=(const LookupBatcher&) = delete;
+
+  // Queues a lookup of `key`; `done` receives its result.
+  void LookupAsync(std::string key, Deadline deadline, Done done) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.push_back(Request{std::move(key), deadline, std::move(done)});
+    }
+    work_.notify_one();
+  }
+
+  // Looks `key` up and waits for the result, until `deadline` at most.
+  Result Lookup(const std::string& key, Deadline deadline) {
+    // Shared: a lookup given up at its deadline is still answered later.
+    struct Reply {
+      std::mutex mu;
+      std::condition_variable ready;
+      std::optional<Result> result;
+    };
+    auto reply = std::make_shared<Reply>();
+    LookupAsync(key, deadline, [reply](Result result) {
+      std::lock_guard<std::mutex> lock(reply->mu);
+      reply->result = std::move(result);
+      reply->ready.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(reply->mu);
+    auto answered = [&] { return reply->result.has_value(); };
+    if (deadline == Deadline::max()) {
+      reply->ready.wait(lock, answered);
+    } else if (!reply->ready.wait_until(lock, deadline, answered)) {
+      return absl::DeadlineExceededError("database lookup did not finish before the deadline");
+    }
+    return std::move(*reply->result);
+  }
+
+  // Lookups no worker has taken yet.
   size_t Waiting() {
     std::lock_guard<std::mutex> lock(mu_);
     return queue_.size();
-  }
-
-  // The value for `key`, nullopt when there is none.
-  absl::StatusOr<std::optional<Value>> Lookup(const std::string& key, Deadline deadline) {
-    auto request = std::make_shared<Request>();
-    request->key = key;
-    request->deadline = deadline;
-    std::unique_lock<std::mutex> lock(mu_);
-    queue_.push_back(request);
-    while (!request->done) {
-      if (!request->taken && in_flight_ < max_in_flight_ && queue_.front() == request) {
-        RunBatch(lock);
-        continue;
-      }
-      if (deadline == Deadline::max()) {
-        request->turn.wait(lock);
-        continue;
-      }
-      if (request->turn.wait_until(lock, deadline) == std::cv_status::timeout && !request->done) {
-        if (!request->taken) {
-          queue_.erase(std::find(queue_.begin(), queue_.end(), request));
-          WakeNextLeaderLocked();
-        }
-        // A batch that took it finishes on its own; `request` outlives us
-        // there through the batch's reference.
-        return absl::DeadlineExceededError("database lookup did not finish before the deadline");
-      }
-    }
-    return std::move(request->result);
   }
 
  private:
   struct Request {
     std::string key;
     Deadline deadline;
-    std::condition_variable turn;
-    bool taken = false;  // in a running batch
-    bool done = false;   // `result` is set
-    absl::StatusOr<std::optional<Value>> result;
+    Done done;
   };
 
-  // Runs the queue's head as one batch; `lock` is released meanwhile.
-  void RunBatch(std::unique_lock<std::mutex>& lock) {
-    std::vector<std::shared_ptr<Request>> batch;
-    const size_t size = std::min(queue_.size(), max_batch_size_);
-    batch.reserve(size);
-    std::vector<std::string> keys;
-    keys.reserve(size);
-    Deadline deadline = Deadline::min();
-    for (size_t i = 0; i < size; ++i) {
-      std::shared_ptr<Request> request = std::move(queue_.front());
-      queue_.pop_front();
-      request->taken = true;
-      keys.push_back(request->key);
-      deadline = std::max(deadline, request->deadline);
-      batch.push_back(std::move(request));
+  void Work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) break;
+      std::vector<Request> batch;
+      const size_t size = std::min(queue_.size(), max_batch_size_);
+      batch.reserve(size);
+      for (size_t i = 0; i < size; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      lock.unlock();
+      RunBatch(std::move(batch));
+      lock.lock();
     }
-    ++in_flight_;
-    // Another slot may be free for what is still queued.
-    WakeNextLeaderLocked();
+    std::deque<Request> abandoned;
+    abandoned.swap(queue_);
     lock.unlock();
+    for (Request& request : abandoned) {
+      request.done(absl::CancelledError("the service is shutting down"));
+    }
+  }
+
+  void RunBatch(std::vector<Request> batch) {
+    const Deadline now = std::chrono::steady_clock::now();
+    std::vector<Request> live;
+    live.reserve(batch.size());
+    std::vector<std::string> keys;
+    keys.reserve(batch.size());
+    Deadline deadline = Deadline::min();
+    for (Request& request : batch) {
+      if (request.deadline <= now) {
+        request.done(absl::DeadlineExceededError("deadline passed before the database lookup"));
+        continue;
+      }
+      keys.push_back(request.key);
+      deadline = std::max(deadline, request.deadline);
+      live.push_back(std::move(request));
+    }
+    if (live.empty()) return;
     absl::StatusOr<Results> results = absl::InternalError("batch lookup failed");
     try {
       results = lookup_(keys, deadline);
     } catch (const std::exception& e) {
-      // Every follower waits on this batch, and the slot must come back.
+      // The lookups of the batch must still be answered.
       results = absl::InternalError(std::string("batch lookup failed: ") + e.what());
     }
     if (results.ok() && results->size() != keys.size()) {
       results = absl::InternalError("batch lookup returned a result count unlike its key count");
     }
-    lock.lock();
-    --in_flight_;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      Request& request = *batch[i];
+    for (size_t i = 0; i < live.size(); ++i) {
       if (results.ok()) {
-        request.result = std::move((*results)[i]);
+        live[i].done(std::move((*results)[i]));
       } else {
-        request.result = results.status();
+        live[i].done(results.status());
       }
-      request.done = true;
-      request.turn.notify_one();
     }
-    WakeNextLeaderLocked();
   }
 
-  // Wakes the oldest queued lookup when a slot is free, to lead a batch.
-  void WakeNextLeaderLocked() {
-    if (!queue_.empty() && in_flight_ < max_in_flight_) queue_.front()->turn.notify_one();
-  }
-
-  const int max_in_flight_;
   const size_t max_batch_size_;
   const BatchFn lookup_;
   std::mutex mu_;
-  std::deque<std::shared_ptr<Request>> queue_;  // guarded by mu_
-  int in_flight_ = 0;                           // guarded by mu_
+  std::condition_variable work_;  // a lookup is queued, or stopping_
+  std::deque<Request> queue_;     // guarded by mu_
+  bool stopping_ = false;         // guarded by mu_
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace broadsheet

@@ -20,7 +20,7 @@ using google::protobuf::util::TimeUtil;
 
 // The time left before the call's deadline, less a margin for the reply; 0
 // when the client set no deadline.
-std::chrono::milliseconds TimeLeft(const grpc::ServerContext* context) {
+std::chrono::milliseconds TimeLeft(const grpc::ServerContextBase* context) {
   auto deadline = context->deadline();
   if (deadline == std::chrono::system_clock::time_point::max()) return std::chrono::milliseconds(0);
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -249,16 +249,25 @@ grpc::Status QueryServiceImpl::SearchArticles(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status QueryServiceImpl::GetArticle(grpc::ServerContext* context,
-                                          const v1::GetArticleRequest* request,
-                                          v1::Article* response) {
+grpc::ServerUnaryReactor* QueryServiceImpl::GetArticle(grpc::CallbackServerContext* context,
+                                                       const v1::GetArticleRequest* request,
+                                                       v1::Article* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (request->id().empty()) {
-    return InvalidArgumentWithDetails("MISSING_ID", "id", "id must not be empty");
+    reactor->Finish(InvalidArgumentWithDetails("MISSING_ID", "id", "id must not be empty"));
+    return reactor;
   }
-  auto article = reader_->Get(request->id(), TimeLeft(context));
-  if (!article.ok()) return ToGrpcStatus(article.status());
-  *response = std::move(*article);
-  return grpc::Status::OK;
+  // `response` and `reactor` live until Finish.
+  reader_->GetAsync(request->id(), TimeLeft(context),
+                    [reactor, response](absl::StatusOr<v1::Article> article) {
+                      if (!article.ok()) {
+                        reactor->Finish(ToGrpcStatus(article.status()));
+                        return;
+                      }
+                      *response = std::move(*article);
+                      reactor->Finish(grpc::Status::OK);
+                    });
+  return reactor;
 }
 
 grpc::Status QueryServiceImpl::BatchGetArticles(grpc::ServerContext* context,
