@@ -179,9 +179,10 @@ class ArticleReader {
                                     std::chrono::milliseconds timeout);
 
   // The full article with sources and near-duplicate ids; NOT_FOUND when
-  // unknown. Concurrent calls share round trips when every batch slot
-  // (`get_batches`) is busy (LookupBatcher). A call without a timeout is
-  // bounded at kMaxGetTimeout all the same: it may share its batch.
+  // unknown. Runs on one of `get_batches` worker threads, and concurrent
+  // calls share round trips when every worker is busy (LookupBatcher). A
+  // call without a timeout is bounded at kMaxGetTimeout all the same: it
+  // may share its batch.
   absl::StatusOr<v1::Article> Get(const std::string& id, std::chrono::milliseconds timeout);
 
   // Get without waiting: `done` receives the result, on the batcher's

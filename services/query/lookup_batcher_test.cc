@@ -118,7 +118,7 @@ TEST(LookupBatcherTest, ALoneLookupRunsAtOnceInABatchOfItsOwn) {
   EXPECT_EQ(backend.Batches(), std::vector<std::vector<std::string>>{{"a"}});
 }
 
-TEST(LookupBatcherTest, LookupsArrivingWhileEverySlotIsBusyShareTheNextBatch) {
+TEST(LookupBatcherTest, LookupsArrivingWhileEveryWorkerIsBusyShareTheNextBatch) {
   Backend backend;
   Batcher batcher(1, 32, backend.Fn());
   backend.Close();
@@ -213,13 +213,14 @@ TEST(LookupBatcherTest, BatchesTakeAtMostTheBatchSizeInArrivalOrder) {
   EXPECT_EQ(backend.Batches(), (std::vector<Keys>{{"first"}, {"k0", "k1"}, {"k2", "k3"}, {"k4"}}));
 }
 
-TEST(LookupBatcherTest, TwoSlotsRunTwoBatchesAtOnce) {
+TEST(LookupBatcherTest, TwoWorkersRunTwoBatchesAtOnce) {
   Backend backend;
   Batcher batcher(2, 32, backend.Fn());
   backend.Close();
   std::thread a([&] { EXPECT_TRUE(batcher.Lookup("a", kNoDeadline).ok()); });
+  EXPECT_TRUE(backend.AwaitRunning(1));
   std::thread b([&] { EXPECT_TRUE(batcher.Lookup("b", kNoDeadline).ok()); });
-  EXPECT_TRUE(backend.AwaitRunning(2)) << "the second lookup did not get the second slot";
+  EXPECT_TRUE(backend.AwaitRunning(2)) << "the second lookup did not get the second worker";
   EXPECT_EQ(batcher.Waiting(), 0u);
   backend.Open();
   a.join();
@@ -296,7 +297,7 @@ TEST(LookupBatcherTest, ALookupTimingOutAtTheFrontLeavesTheRestToBeLookedUp) {
   EXPECT_EQ(backend.Batches(), (std::vector<Keys>{{"busy"}, {"behind"}}));
 }
 
-TEST(LookupBatcherTest, ALookupFunctionThatThrowsFailsItsBatchAndFreesTheSlot) {
+TEST(LookupBatcherTest, ALookupFunctionThatThrowsFailsItsBatchAndTheWorkerGoesOn) {
   int calls = 0;
   Batcher batcher(1, 32, [&](const std::vector<std::string>& keys, Clock::time_point) {
     if (++calls == 1) throw std::runtime_error("out of luck");
