@@ -955,7 +955,14 @@ namespace {
 std::vector<std::optional<v1::Article>> ReadArticles(pqxx::transaction_base& txn,
                                                      const std::vector<std::string>& ids) {
   std::vector<std::optional<v1::Article>> articles(ids.size());
-  for (const pqxx::row& row : txn.exec_prepared("get_articles", PgArray(ids))) {
+  // An id with a NUL cannot exist, and libpq would cut the array there.
+  std::vector<std::string> queried;
+  queried.reserve(ids.size());
+  for (const std::string& id : ids) {
+    if (id.find('\0') == std::string::npos) queried.push_back(id);
+  }
+  if (queried.empty()) return articles;
+  for (const pqxx::row& row : txn.exec_prepared("get_articles", PgArray(queried))) {
     v1::Article article;
     FillArticle(row, &article);
     int at = kArticleColumnCount;
@@ -1027,8 +1034,7 @@ absl::StatusOr<std::vector<v1::Article>> ArticleReader::BatchGet(
 
 namespace {
 
-// No stored id holds a NUL, and libpq would cut the statement's array there:
-// an error for every Get of the batch.
+// No stored id holds a NUL (ReadArticles leaves such ids out).
 bool CannotBeAnId(const std::string& id) { return id.find('\0') != std::string::npos; }
 
 absl::Status NoArticle(const std::string& id) {
@@ -1054,6 +1060,8 @@ absl::StatusOr<v1::Article> ArticleReader::Get(const std::string& id,
   if (!article->has_value()) return NoArticle(id);
   return std::move(**article);
 }
+
+uint64_t ArticleReader::GetBatchesRun() { return get_batcher_.BatchesRun(); }
 
 void ArticleReader::GetAsync(const std::string& id, std::chrono::milliseconds timeout,
                              std::function<void(absl::StatusOr<v1::Article>)> done) {

@@ -190,6 +190,9 @@ class ArticleReader {
   void GetAsync(const std::string& id, std::chrono::milliseconds timeout,
                 std::function<void(absl::StatusOr<v1::Article>)> done);
 
+  // Statements Get and GetAsync have run so far (each serves a batch).
+  uint64_t GetBatchesRun();
+
   // In `ids` order; NOT_FOUND naming the unknown ids when any is unknown.
   absl::StatusOr<std::vector<v1::Article>> BatchGet(const std::vector<std::string>& ids,
                                                     std::chrono::milliseconds timeout);

@@ -22,7 +22,8 @@
 // whole batch for as long as the lookup takes.
 //
 // Thread-safe. The destructor answers queued lookups CANCELLED and waits for
-// the running batches.
+// the running batches. `done` callbacks must not throw (what they throw is
+// dropped).
 #ifndef BROADSHEET_SERVICES_QUERY_LOOKUP_BATCHER_H_
 #define BROADSHEET_SERVICES_QUERY_LOOKUP_BATCHER_H_
 
@@ -30,6 +31,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -68,11 +70,16 @@ class LookupBatcher {
   }
 
   ~LookupBatcher() {
+    std::deque<Request> abandoned;
     {
       std::lock_guard<std::mutex> lock(mu_);
       stopping_ = true;
+      abandoned.swap(queue_);
     }
     work_.notify_all();
+    for (Request& request : abandoned) {
+      Answer(request, absl::CancelledError("the service is shutting down"));
+    }
     for (std::thread& worker : workers_) worker.join();
   }
 
@@ -118,6 +125,12 @@ class LookupBatcher {
     return queue_.size();
   }
 
+  // Batches looked up so far (each one statement, for the ArticleReader).
+  uint64_t BatchesRun() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return batches_run_;
+  }
+
  private:
   struct Request {
     std::string key;
@@ -125,11 +138,18 @@ class LookupBatcher {
     Done done;
   };
 
+  static void Answer(Request& request, Result result) {
+    try {
+      request.done(std::move(result));
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the contract forbids it; the batch goes on
+    }
+  }
+
   void Work() {
     std::unique_lock<std::mutex> lock(mu_);
     while (true) {
       work_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (stopping_) break;
+      if (stopping_) return;
       std::vector<Request> batch;
       const size_t size = std::min(queue_.size(), max_batch_size_);
       batch.reserve(size);
@@ -140,12 +160,6 @@ class LookupBatcher {
       lock.unlock();
       RunBatch(std::move(batch));
       lock.lock();
-    }
-    std::deque<Request> abandoned;
-    abandoned.swap(queue_);
-    lock.unlock();
-    for (Request& request : abandoned) {
-      request.done(absl::CancelledError("the service is shutting down"));
     }
   }
 
@@ -158,7 +172,7 @@ class LookupBatcher {
     Deadline deadline = Deadline::min();
     for (Request& request : batch) {
       if (request.deadline <= now) {
-        request.done(absl::DeadlineExceededError("deadline passed before the database lookup"));
+        Answer(request, absl::DeadlineExceededError("deadline passed before the database lookup"));
         continue;
       }
       keys.push_back(request.key);
@@ -166,22 +180,24 @@ class LookupBatcher {
       live.push_back(std::move(request));
     }
     if (live.empty()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++batches_run_;
+    }
     absl::StatusOr<Results> results = absl::InternalError("batch lookup failed");
+    // The lookups of the batch must be answered whatever happens.
     try {
       results = lookup_(keys, deadline);
     } catch (const std::exception& e) {
-      // The lookups of the batch must still be answered.
       results = absl::InternalError(std::string("batch lookup failed: ") + e.what());
+    } catch (...) {
+      results = absl::InternalError("batch lookup failed");
     }
     if (results.ok() && results->size() != keys.size()) {
       results = absl::InternalError("batch lookup returned a result count unlike its key count");
     }
     for (size_t i = 0; i < live.size(); ++i) {
-      if (results.ok()) {
-        live[i].done(std::move((*results)[i]));
-      } else {
-        live[i].done(results.status());
-      }
+      Answer(live[i], results.ok() ? Result(std::move((*results)[i])) : Result(results.status()));
     }
   }
 
@@ -191,6 +207,7 @@ class LookupBatcher {
   std::condition_variable work_;  // a lookup is queued, or stopping_
   std::deque<Request> queue_;     // guarded by mu_
   bool stopping_ = false;         // guarded by mu_
+  uint64_t batches_run_ = 0;      // guarded by mu_
   std::vector<std::thread> workers_;
 };
 

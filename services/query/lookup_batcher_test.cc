@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -75,9 +76,10 @@ class Backend {
     std::unique_lock<std::mutex> lock(mu_);
     return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return running_ == n; });
   }
-  void AwaitBatches(size_t n) {
+  // False when `n` batches have not begun within 10 s.
+  bool AwaitBatches(size_t n) {
     std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [&] { return batches_.size() == n; });
+    return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return batches_.size() == n; });
   }
   std::vector<std::vector<std::string>> Batches() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -105,8 +107,16 @@ std::string ValueOrError(const absl::StatusOr<std::optional<std::string>>& resul
   return result->value_or("(none)");
 }
 
+// Waits until `n` lookups are queued; fails the test after 10 s.
 void AwaitWaiting(Batcher& batcher, size_t n) {
-  while (batcher.Waiting() != n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (batcher.Waiting() != n) {
+    if (std::chrono::steady_clock::now() > give_up) {
+      ADD_FAILURE() << "never " << n << " lookups queued";
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 const Clock::time_point kNoDeadline = Clock::time_point::max();
@@ -145,8 +155,6 @@ TEST(LookupBatcherTest, LookupsArrivingWhileEveryWorkerIsBusyShareTheNextBatch) 
 
 TEST(LookupBatcherTest, AsynchronousLookupsShareBatchesAndGetTheirOwnResults) {
   Backend backend;
-  Batcher batcher(1, 32, backend.Fn());
-  backend.Close();
   std::mutex mu;
   std::condition_variable answered;
   std::vector<std::string> got;
@@ -155,6 +163,9 @@ TEST(LookupBatcherTest, AsynchronousLookupsShareBatchesAndGetTheirOwnResults) {
     got.push_back(ValueOrError(result));
     answered.notify_all();
   };
+  // Declared after what its callbacks use: it answers them until destroyed.
+  Batcher batcher(1, 32, backend.Fn());
+  backend.Close();
   batcher.LookupAsync("a", kNoDeadline, record);
   backend.AwaitRunning(1);
   batcher.LookupAsync("b", kNoDeadline, record);
@@ -170,28 +181,31 @@ TEST(LookupBatcherTest, AsynchronousLookupsShareBatchesAndGetTheirOwnResults) {
 
 TEST(LookupBatcherTest, QueuedLookupsAreCancelledWhenTheBatcherStops) {
   Backend backend;
+  std::mutex mu;
+  std::condition_variable answered;
   std::vector<std::string> got;
-  std::thread open_soon;
+  auto record = [&](const Batcher::Result& result) {
+    std::lock_guard<std::mutex> lock(mu);
+    got.push_back(result.ok() ? ValueOrError(result) : result.status().ToString());
+    answered.notify_all();
+  };
+  auto batcher = std::make_unique<Batcher>(1, 32, backend.Fn());
+  backend.Close();
+  batcher->LookupAsync("running", kNoDeadline, record);
+  backend.AwaitRunning(1);
+  batcher->LookupAsync("queued", kNoDeadline, record);
+  // The destructor answers the queued lookup at once, then waits for the
+  // running batch, which is let through only after that answer.
+  std::thread stop([&] { batcher.reset(); });
   {
-    Batcher batcher(1, 32, backend.Fn());
-    backend.Close();
-    batcher.LookupAsync("running", kNoDeadline,
-                        [&](const Batcher::Result& r) { got.push_back(ValueOrError(r)); });
-    backend.AwaitRunning(1);
-    batcher.LookupAsync("queued", kNoDeadline,
-                        [&](const Batcher::Result& r) { got.push_back(r.status().ToString()); });
-    // Long after the destructor below has begun.
-    open_soon = std::thread([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      backend.Open();
-    });
-    // The destructor waits for the running batch (opened above) and
-    // answers the queued lookup.
+    std::unique_lock<std::mutex> lock(mu);
+    EXPECT_TRUE(answered.wait_for(lock, std::chrono::seconds(10), [&] { return got.size() == 1; }));
   }
-  open_soon.join();
+  backend.Open();
+  stop.join();
   ASSERT_EQ(got.size(), 2u);
-  EXPECT_EQ(got[0], "value of running");
-  EXPECT_NE(got[1].find("CANCELLED"), std::string::npos) << got[1];
+  EXPECT_NE(got[0].find("CANCELLED"), std::string::npos) << got[0];
+  EXPECT_EQ(got[1], "value of running");
   EXPECT_EQ(backend.Batches().size(), 1u);
 }
 
@@ -308,6 +322,33 @@ TEST(LookupBatcherTest, ALookupFunctionThatThrowsFailsItsBatchAndTheWorkerGoesOn
   EXPECT_EQ(ValueOrError(batcher.Lookup("b", kNoDeadline)), "fine");
 }
 
+TEST(LookupBatcherTest, AnAnswerThatThrowsLeavesTheRestOfTheBatchAnswered) {
+  Backend backend;
+  std::mutex mu;
+  std::condition_variable answered;
+  std::vector<std::string> got;
+  Batcher batcher(1, 32, backend.Fn());
+  backend.Close();
+  batcher.LookupAsync("busy", kNoDeadline, [](const Batcher::Result&) {});
+  backend.AwaitRunning(1);
+  batcher.LookupAsync("thrower", kNoDeadline, [](const Batcher::Result&) {
+    throw std::runtime_error("a careless callback");
+  });
+  batcher.LookupAsync("after", kNoDeadline, [&](const Batcher::Result& result) {
+    std::lock_guard<std::mutex> lock(mu);
+    got.push_back(ValueOrError(result));
+    answered.notify_all();
+  });
+  AwaitWaiting(batcher, 2);
+  backend.Open();
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(10), [&] { return !got.empty(); }));
+  }
+  EXPECT_EQ(got, std::vector<std::string>{"value of after"});
+  EXPECT_EQ(ValueOrError(batcher.Lookup("later", kNoDeadline)), "value of later");
+}
+
 TEST(LookupBatcherTest, ALookupInARunningBatchGivesUpAtItsOwnDeadline) {
   Backend backend;
   Batcher batcher(1, 32, backend.Fn());
@@ -319,14 +360,14 @@ TEST(LookupBatcherTest, ALookupInARunningBatchGivesUpAtItsOwnDeadline) {
   AwaitWaiting(batcher, 1);
   // Long enough to join the leader's batch on a slow machine.
   std::thread follower([&] {
-    follower_status = batcher.Lookup("follower", Clock::now() + std::chrono::seconds(1)).status();
+    follower_status = batcher.Lookup("follower", Clock::now() + std::chrono::seconds(3)).status();
   });
   AwaitWaiting(batcher, 2);
   backend.Allow(1);
   busy.join();
   // The second batch ("leader", "follower") is held; the follower's
   // deadline passes while it runs.
-  backend.AwaitBatches(2);
+  EXPECT_TRUE(backend.AwaitBatches(2));
   follower.join();
   EXPECT_EQ(follower_status.code(), absl::StatusCode::kDeadlineExceeded) << follower_status;
   backend.Open();
