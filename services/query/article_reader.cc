@@ -1063,6 +1063,10 @@ absl::StatusOr<v1::Article> ArticleReader::Get(const std::string& id,
 
 uint64_t ArticleReader::GetBatchesRun() { return get_batcher_.BatchesRun(); }
 
+void ArticleReader::CancelQueuedGets() {
+  get_batcher_.CancelQueued(absl::CancelledError("the service is shutting down"));
+}
+
 void ArticleReader::GetAsync(const std::string& id, std::chrono::milliseconds timeout,
                              std::function<void(absl::StatusOr<v1::Article>)> done) {
   if (CannotBeAnId(id)) {

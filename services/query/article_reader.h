@@ -190,6 +190,10 @@ class ArticleReader {
   void GetAsync(const std::string& id, std::chrono::milliseconds timeout,
                 std::function<void(absl::StatusOr<v1::Article>)> done);
 
+  // Answers the Gets still queued CANCELLED (at shutdown: the server then
+  // waits only for the running batch).
+  void CancelQueuedGets();
+
   // Statements Get and GetAsync have run so far (each serves a batch).
   uint64_t GetBatchesRun();
 

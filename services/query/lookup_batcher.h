@@ -70,16 +70,12 @@ class LookupBatcher {
   }
 
   ~LookupBatcher() {
-    std::deque<Request> abandoned;
     {
       std::lock_guard<std::mutex> lock(mu_);
       stopping_ = true;
-      abandoned.swap(queue_);
     }
     work_.notify_all();
-    for (Request& request : abandoned) {
-      Answer(request, absl::CancelledError("the service is shutting down"));
-    }
+    CancelQueued(absl::CancelledError("the service is shutting down"));
     for (std::thread& worker : workers_) worker.join();
   }
 
@@ -117,6 +113,17 @@ class LookupBatcher {
       return absl::DeadlineExceededError("database lookup did not finish before the deadline");
     }
     return std::move(*reply->result);
+  }
+
+  // Answers every lookup no worker has taken yet with `status`, now
+  // (running batches go on; later lookups queue as usual).
+  void CancelQueued(const absl::Status& status) {
+    std::deque<Request> cancelled;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      cancelled.swap(queue_);
+    }
+    for (Request& request : cancelled) Answer(request, status);
   }
 
   // Lookups no worker has taken yet.

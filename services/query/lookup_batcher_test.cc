@@ -209,6 +209,26 @@ TEST(LookupBatcherTest, QueuedLookupsAreCancelledWhenTheBatcherStops) {
   EXPECT_EQ(backend.Batches().size(), 1u);
 }
 
+TEST(LookupBatcherTest, CancelQueuedAnswersTheQueuedLookupsAndLeavesTheRunningBatch) {
+  Backend backend;
+  Batcher batcher(1, 32, backend.Fn());
+  backend.Close();
+  std::string running;
+  std::thread busy([&] { running = ValueOrError(batcher.Lookup("running", kNoDeadline)); });
+  backend.AwaitRunning(1);
+  absl::Status queued;
+  std::thread waiting([&] { queued = batcher.Lookup("queued", kNoDeadline).status(); });
+  AwaitWaiting(batcher, 1);
+  batcher.CancelQueued(absl::CancelledError("shutting down"));
+  waiting.join();  // answered while the batch before it is still held
+  EXPECT_EQ(queued.code(), absl::StatusCode::kCancelled) << queued;
+  EXPECT_EQ(batcher.Waiting(), 0u);
+  backend.Open();
+  busy.join();
+  EXPECT_EQ(running, "value of running");
+  EXPECT_EQ(ValueOrError(batcher.Lookup("later", kNoDeadline)), "value of later");
+}
+
 TEST(LookupBatcherTest, BatchesTakeAtMostTheBatchSizeInArrivalOrder) {
   Backend backend;
   Batcher batcher(1, 2, backend.Fn());

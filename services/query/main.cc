@@ -128,7 +128,8 @@ int main(int argc, char** argv) {
   int sig = WaitForShutdownSignal();
   LogInfo("shutting down", {{"signal", sig}});
   service.BeginShutdown();
-  notifier.Stop();  // wakes every watch so it sees the shutdown
+  notifier.Stop();            // wakes every watch so it sees the shutdown
+  reader.CancelQueuedGets();  // callback calls the server would wait for
   (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   return 0;
 }

