@@ -119,6 +119,32 @@ void AwaitWaiting(Batcher& batcher, size_t n) {
   }
 }
 
+// Collects asynchronous answers (value or error text) in arrival order.
+class Answers {
+ public:
+  Batcher::Done Record() {
+    return [this](const Batcher::Result& result) {
+      std::lock_guard<std::mutex> lock(mu_);
+      got_.push_back(ValueOrError(result));
+      changed_.notify_all();
+    };
+  }
+  // False when fewer than `n` answers came within 10 s.
+  bool Await(size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return got_.size() >= n; });
+  }
+  std::vector<std::string> Got() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return got_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::vector<std::string> got_;
+};
+
 const Clock::time_point kNoDeadline = Clock::time_point::max();
 
 TEST(LookupBatcherTest, ALoneLookupRunsAtOnceInABatchOfItsOwn) {
@@ -155,54 +181,37 @@ TEST(LookupBatcherTest, LookupsArrivingWhileEveryWorkerIsBusyShareTheNextBatch) 
 
 TEST(LookupBatcherTest, AsynchronousLookupsShareBatchesAndGetTheirOwnResults) {
   Backend backend;
-  std::mutex mu;
-  std::condition_variable answered;
-  std::vector<std::string> got;
-  auto record = [&](const Batcher::Result& result) {
-    std::lock_guard<std::mutex> lock(mu);
-    got.push_back(ValueOrError(result));
-    answered.notify_all();
-  };
+  Answers answers;
   // Declared after what its callbacks use: it answers them until destroyed.
   Batcher batcher(1, 32, backend.Fn());
   backend.Close();
-  batcher.LookupAsync("a", kNoDeadline, record);
+  batcher.LookupAsync("a", kNoDeadline, answers.Record());
   backend.AwaitRunning(1);
-  batcher.LookupAsync("b", kNoDeadline, record);
-  batcher.LookupAsync("unknown-c", kNoDeadline, record);
+  batcher.LookupAsync("b", kNoDeadline, answers.Record());
+  batcher.LookupAsync("unknown-c", kNoDeadline, answers.Record());
   EXPECT_EQ(batcher.Waiting(), 2u);
   backend.Open();
-  std::unique_lock<std::mutex> lock(mu);
-  ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(10), [&] { return got.size() == 3; }));
-  EXPECT_EQ(got, (std::vector<std::string>{"value of a", "value of b", "(none)"}));
+  ASSERT_TRUE(answers.Await(3));
+  EXPECT_EQ(answers.Got(), (std::vector<std::string>{"value of a", "value of b", "(none)"}));
   using Keys = std::vector<std::string>;
   EXPECT_EQ(backend.Batches(), (std::vector<Keys>{{"a"}, {"b", "unknown-c"}}));
 }
 
 TEST(LookupBatcherTest, QueuedLookupsAreCancelledWhenTheBatcherStops) {
   Backend backend;
-  std::mutex mu;
-  std::condition_variable answered;
-  std::vector<std::string> got;
-  auto record = [&](const Batcher::Result& result) {
-    std::lock_guard<std::mutex> lock(mu);
-    got.push_back(result.ok() ? ValueOrError(result) : result.status().ToString());
-    answered.notify_all();
-  };
+  Answers answers;
   auto batcher = std::make_unique<Batcher>(1, 32, backend.Fn());
   backend.Close();
-  batcher->LookupAsync("running", kNoDeadline, record);
+  batcher->LookupAsync("running", kNoDeadline, answers.Record());
   backend.AwaitRunning(1);
-  batcher->LookupAsync("queued", kNoDeadline, record);
+  batcher->LookupAsync("queued", kNoDeadline, answers.Record());
   // The destructor answers the queued lookup at once, then waits for the
   // running batch, which is let through only after that answer.
   std::thread stop([&] { batcher.reset(); });
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    EXPECT_TRUE(answered.wait_for(lock, std::chrono::seconds(10), [&] { return got.size() == 1; }));
-  }
+  EXPECT_TRUE(answers.Await(1));
   backend.Open();
   stop.join();
+  std::vector<std::string> got = answers.Got();
   ASSERT_EQ(got.size(), 2u);
   EXPECT_NE(got[0].find("CANCELLED"), std::string::npos) << got[0];
   EXPECT_EQ(got[1], "value of running");
@@ -344,9 +353,7 @@ TEST(LookupBatcherTest, ALookupFunctionThatThrowsFailsItsBatchAndTheWorkerGoesOn
 
 TEST(LookupBatcherTest, AnAnswerThatThrowsLeavesTheRestOfTheBatchAnswered) {
   Backend backend;
-  std::mutex mu;
-  std::condition_variable answered;
-  std::vector<std::string> got;
+  Answers answers;
   Batcher batcher(1, 32, backend.Fn());
   backend.Close();
   batcher.LookupAsync("busy", kNoDeadline, [](const Batcher::Result&) {});
@@ -354,18 +361,11 @@ TEST(LookupBatcherTest, AnAnswerThatThrowsLeavesTheRestOfTheBatchAnswered) {
   batcher.LookupAsync("thrower", kNoDeadline, [](const Batcher::Result&) {
     throw std::runtime_error("a careless callback");
   });
-  batcher.LookupAsync("after", kNoDeadline, [&](const Batcher::Result& result) {
-    std::lock_guard<std::mutex> lock(mu);
-    got.push_back(ValueOrError(result));
-    answered.notify_all();
-  });
+  batcher.LookupAsync("after", kNoDeadline, answers.Record());
   AwaitWaiting(batcher, 2);
   backend.Open();
-  {
-    std::unique_lock<std::mutex> lock(mu);
-    ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(10), [&] { return !got.empty(); }));
-  }
-  EXPECT_EQ(got, std::vector<std::string>{"value of after"});
+  ASSERT_TRUE(answers.Await(1));
+  EXPECT_EQ(answers.Got(), std::vector<std::string>{"value of after"});
   EXPECT_EQ(ValueOrError(batcher.Lookup("later", kNoDeadline)), "value of later");
 }
 
