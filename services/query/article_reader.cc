@@ -950,16 +950,18 @@ absl::StatusOr<SearchPage> ArticleReader::Search(const ArticleQuery& query,
 
 namespace {
 
+// No stored id holds a NUL, and libpq would cut a statement's array there.
+bool CannotBeAnId(const std::string& id) { return id.find('\0') != std::string::npos; }
+
 // Reads the articles of `ids` (which may repeat or be unknown): one entry
 // per id, in `ids` order, nullopt for an unknown one.
 std::vector<std::optional<v1::Article>> ReadArticles(pqxx::transaction_base& txn,
                                                      const std::vector<std::string>& ids) {
   std::vector<std::optional<v1::Article>> articles(ids.size());
-  // An id with a NUL cannot exist, and libpq would cut the array there.
   std::vector<std::string> queried;
   queried.reserve(ids.size());
   for (const std::string& id : ids) {
-    if (id.find('\0') == std::string::npos) queried.push_back(id);
+    if (!CannotBeAnId(id)) queried.push_back(id);
   }
   if (queried.empty()) return articles;
   for (const pqxx::row& row : txn.exec_prepared("get_articles", PgArray(queried))) {
@@ -1034,12 +1036,15 @@ absl::StatusOr<std::vector<v1::Article>> ArticleReader::BatchGet(
 
 namespace {
 
-// No stored id holds a NUL (ReadArticles leaves such ids out).
-bool CannotBeAnId(const std::string& id) { return id.find('\0') != std::string::npos; }
-
-absl::Status NoArticle(const std::string& id) {
-  return absl::NotFoundError(
-      absl::StrCat("no article with id ", CannotBeAnId(id) ? "containing NUL" : id));
+// A batched lookup's answer for `id` as Get returns it.
+absl::StatusOr<v1::Article> FoundOrNotFound(const std::string& id,
+                                            absl::StatusOr<std::optional<v1::Article>> article) {
+  if (!article.ok()) return article.status();
+  if (!article->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("no article with id ", CannotBeAnId(id) ? "containing NUL" : id));
+  }
+  return std::move(**article);
 }
 
 // Bounded even without a timeout: the batch's other Gets wait on it.
@@ -1053,12 +1058,7 @@ std::chrono::steady_clock::time_point GetDeadline(std::chrono::milliseconds time
 
 absl::StatusOr<v1::Article> ArticleReader::Get(const std::string& id,
                                                std::chrono::milliseconds timeout) {
-  if (CannotBeAnId(id)) return NoArticle(id);
-  absl::StatusOr<std::optional<v1::Article>> article =
-      get_batcher_.Lookup(id, GetDeadline(timeout));
-  if (!article.ok()) return article.status();
-  if (!article->has_value()) return NoArticle(id);
-  return std::move(**article);
+  return FoundOrNotFound(id, get_batcher_.Lookup(id, GetDeadline(timeout)));
 }
 
 uint64_t ArticleReader::GetBatchesRun() { return get_batcher_.BatchesRun(); }
@@ -1069,20 +1069,10 @@ void ArticleReader::CancelQueuedGets() {
 
 void ArticleReader::GetAsync(const std::string& id, std::chrono::milliseconds timeout,
                              std::function<void(absl::StatusOr<v1::Article>)> done) {
-  if (CannotBeAnId(id)) {
-    done(NoArticle(id));
-    return;
-  }
   get_batcher_.LookupAsync(
       id, GetDeadline(timeout),
       [id, done = std::move(done)](absl::StatusOr<std::optional<v1::Article>> article) {
-        if (!article.ok()) {
-          done(article.status());
-        } else if (!article->has_value()) {
-          done(NoArticle(id));
-        } else {
-          done(std::move(**article));
-        }
+        done(FoundOrNotFound(id, std::move(article)));
       });
 }
 

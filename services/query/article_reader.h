@@ -186,7 +186,7 @@ class ArticleReader {
   absl::StatusOr<v1::Article> Get(const std::string& id, std::chrono::milliseconds timeout);
 
   // Get without waiting: `done` receives the result, on the batcher's
-  // thread or (for an id that cannot exist) on the caller's.
+  // thread.
   void GetAsync(const std::string& id, std::chrono::milliseconds timeout,
                 std::function<void(absl::StatusOr<v1::Article>)> done);
 
