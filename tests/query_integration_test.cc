@@ -349,6 +349,23 @@ TEST_F(QueryTest, RelevanceWeighsTitleOverStandfirstOverBody) {
   EXPECT_GT(response.hits(1).score(), response.hits(2).score());
 }
 
+// Snippets mark a word beyond ASCII where PostgreSQL's stemmer gives it the
+// query's lexeme: "cafés" and "CAFÉS" are 'café', "protégés" 'protégé'.
+TEST_F(QueryTest, SnippetsMarkWordsBeyondAsciiThatStemToTheQuery) {
+  std::string w = Nonce();
+  std::vector<std::string> ids = Ingest({TestArticle{
+      "Harbour " + w + " reopens", "Owners expect a busy summer.",
+      Body(Nonce(), 21) + "\n\nThe CAF\u00c9S and their prot\u00e9g\u00e9s stayed open.",
+      "Ria Okafor"}});
+  ASSERT_EQ(ids.size(), 1u);
+  v1::SearchArticlesResponse response = SearchUntil(w + " caf\u00e9s prot\u00e9g\u00e9", 1);
+  ASSERT_EQ(response.hits_size(), 1);
+  const std::string on = "\xee\x80\x80", off = "\xee\x80\x81";
+  const std::string& snippet = response.hits(0).snippet();
+  EXPECT_NE(snippet.find(on + "CAF\u00c9S" + off), std::string::npos) << snippet;
+  EXPECT_NE(snippet.find(on + "prot\u00e9g\u00e9s" + off), std::string::npos) << snippet;
+}
+
 // A broad query ranks only its most recent matches (ArticleReader, in
 // process, with the window forced: the test's few articles would never make
 // a query broad enough). Every page ranks the same window, in score order,

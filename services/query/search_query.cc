@@ -186,6 +186,27 @@ size_t WordCharBytes(std::string_view s, size_t i) {
   return utf8 == static_cast<locale_t>(nullptr) || iswalnum_l(static_cast<wint_t>(cp), utf8) ? len : 0;
 }
 
+bool AllLetters(std::string_view word) {
+  if (word.empty()) return false;
+  locale_t utf8 = Utf8Locale();
+  for (size_t i = 0; i < word.size();) {
+    const unsigned char c = static_cast<unsigned char>(word[i]);
+    if (c < 0x80) {
+      if (!absl::ascii_isalpha(c)) return false;
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    size_t len = DecodeUtf8(word, i, &cp);
+    if (len == 0 || utf8 == static_cast<locale_t>(nullptr) ||
+        !iswalpha_l(static_cast<wint_t>(cp), utf8)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 size_t CharBytes(std::string_view s, size_t i) {
   char32_t cp = 0;
   return std::max<size_t>(1, DecodeUtf8(s, i, &cp));

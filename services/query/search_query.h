@@ -65,6 +65,12 @@ size_t WordCharBytes(std::string_view s, size_t i);
 // The byte length of the character at s[i] (1 for invalid UTF-8).
 size_t CharBytes(std::string_view s, size_t i);
 
+// Whether every character of `word` is a letter (any script), so that
+// PostgreSQL's parser calls it a word, which the english configuration
+// stems, rather than a number or a mix of letters and digits, which it only
+// lower-cases. Invalid UTF-8 is not a letter. Thread-safe.
+bool AllLetters(std::string_view word);
+
 // The end of the word that starts at s[start] (a word character). With
 // `compounds`, a hyphen between word characters joins them ("how-to"), as
 // PostgreSQL indexes a hyphenated compound whole beside its parts.

@@ -226,5 +226,16 @@ TEST(StatementTimeoutTest, RoundsUpToTwoSignificantDigits) {
   }
 }
 
+TEST(AllLettersTest, WordsOfLettersOfAnyScriptOnly) {
+  EXPECT_TRUE(AllLetters("flood"));
+  EXPECT_TRUE(AllLetters("Caf\u00e9s"));
+  EXPECT_TRUE(AllLetters("\u0152uvres"));
+  EXPECT_FALSE(AllLetters("caf\u00e92"));
+  EXPECT_FALSE(AllLetters("2024"));
+  EXPECT_FALSE(AllLetters("how-to"));
+  EXPECT_FALSE(AllLetters(""));
+  EXPECT_FALSE(AllLetters("caf\xc3"));  // invalid UTF-8
+}
+
 }  // namespace
 }  // namespace broadsheet

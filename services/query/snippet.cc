@@ -47,9 +47,9 @@ std::vector<Word> Words(std::string_view text, const std::vector<std::string>& l
     for (char b : token) {
       ascii_letters = ascii_letters && absl::ascii_isalpha(static_cast<unsigned char>(b));
     }
-    // ASCII words are stemmed; numbers and words with other letters are
-    // only lower-cased (as lower() does). PostgreSQL stems the latter too,
-    // so an inflected one ("cafés") may go unmarked. A capital beyond ASCII
+    // Words of letters are stemmed, as PostgreSQL's english configuration
+    // does ("cafés" -> "café"); numbers and words mixing letters and digits
+    // are only lower-cased (its simple dictionary). A capital beyond ASCII
     // may lower-case to another lead byte: such words are always looked at.
     const unsigned char first = static_cast<unsigned char>(token[0]);
     std::string lexeme;
@@ -57,6 +57,8 @@ std::vector<Word> Words(std::string_view text, const std::vector<std::string>& l
       // Cannot match: no lexeme starts with this letter.
     } else if (ascii_letters) {
       lexeme = lexer.WordLexeme(token);
+    } else if (AllLetters(token)) {
+      lexeme = lexer.WordLexeme(Utf8Lower(token));
     } else {
       lexeme = Utf8Lower(token);
     }

@@ -89,6 +89,18 @@ TEST_F(SnippetTest, CapitalsBeyondAsciiMatchTheirLowerCase) {
             Mark("\u00c9MILE") + " spoke.");
 }
 
+// PostgreSQL stems words of any letters: to_tsvector('english', 'Cafés
+// ÉLITES Œuvres naïvely') is 'café':1 'élite':2 'œuvr':3 'naïv':4.
+TEST_F(SnippetTest, WordsBeyondAsciiAreStemmedAsPostgresqlDoes) {
+  EXPECT_EQ(BuildSnippet("Cafés and \u00c9LITES, \u0152uvres naïvely.",
+                         {"café", "\u00e9lite", "\u0153uvr", "naïv"}, *lexer_),
+            Mark("Cafés") + " and " + Mark("\u00c9LITES") + ", " + Mark("\u0152uvres") + " " +
+                Mark("naïvely") + ".");
+  // Letters and digits together are a number-like word: lower-cased only.
+  EXPECT_EQ(BuildSnippet("Route café2 closed.", {"café2"}, *lexer_),
+            "Route " + Mark("café2") + " closed.");
+}
+
 TEST_F(SnippetTest, NumbersMatchAsTheyAre) {
   EXPECT_EQ(BuildSnippet("Built in 1998, rebuilt 2024.", {"2024"}, *lexer_),
             "Built in 1998, rebuilt " + Mark("2024") + ".");

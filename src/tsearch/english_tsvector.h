@@ -64,9 +64,9 @@ class EnglishTsVector {
   // The same, as a vector (weight D), for setweight/|| and the binary form.
   std::optional<TsVector> Lex(std::string_view text);
 
-  // The lexeme of one word of ASCII letters (any case): lowercased and
-  // stemmed, or "" for a stopword. For highlighting, where only whether a
-  // word matches a query lexeme matters.
+  // The lexeme of one word of letters: lowercased (ASCII letters; others
+  // must come lower-cased) and stemmed, or "" for a stopword. For
+  // highlighting, where only whether a word matches a query lexeme matters.
   std::string WordLexeme(std::string_view word);
 
  private:
