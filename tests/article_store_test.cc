@@ -3,8 +3,10 @@
 // off, or text it leaves to PostgreSQL) are staged and vectored by
 // to_tsvector. Both paths must store exactly the same rows, and a batch
 // mixing them must count, link and replay correctly.
-#include <gtest/gtest.h>
+#include "indexer/article_store.h"
+
 #include <google/protobuf/util/time_util.h>
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <functional>
@@ -17,8 +19,8 @@
 
 #include "absl/strings/ascii.h"
 #include "common/env.h"
-#include "indexer/article_store.h"
 #include "query/article_reader.h"
+#include "query/search_query.h"
 #include "stack_test_util.h"
 
 namespace broadsheet {
@@ -546,4 +548,17 @@ TEST_F(ArticleStoreTest, VocabularyUpkeepGoesToThePrimary) {
 }
 
 }  // namespace
+// The query service warns at start when lower() would keep accented
+// capitals; the local stack's database is initialised with C.UTF-8.
+TEST_F(ArticleStoreTest, ReaderReadsTheDatabaseCharacterType) {
+  ArticleReader reader(url_, 1);
+  absl::StatusOr<std::string> ctype = reader.CharacterType(std::chrono::seconds(10));
+  ASSERT_TRUE(ctype.ok()) << ctype.status();
+  pqxx::connection c(url_);
+  pqxx::nontransaction q(c);
+  EXPECT_EQ(*ctype, q.exec1("SHOW lc_ctype")[0].as<std::string>());
+  EXPECT_TRUE(IsUtf8CharacterType(*ctype)) << *ctype;
+  EXPECT_EQ(q.exec1("SELECT lower('\u00c9MILE')")[0].as<std::string>(), "\u00e9mile");
+}
+
 }  // namespace broadsheet

@@ -1155,6 +1155,14 @@ absl::StatusOr<std::vector<v1::SimilarArticle>> ArticleReader::FindSimilar(
   });
 }
 
+absl::StatusOr<std::string> ArticleReader::CharacterType(std::chrono::milliseconds timeout) {
+  return RunQuery<std::string>(
+      lookup_pool_, timeout, Snapshot::kOneStatement,
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::string> {
+        return std::string(txn.exec1("SELECT current_setting('lc_ctype')")[0].c_str());
+      });
+}
+
 absl::StatusOr<PageCursor> ArticleReader::LatestCursor(std::chrono::milliseconds timeout) {
   return RunQuery<PageCursor>(lookup_pool_, timeout, Snapshot::kOneStatement,
                               [&](pqxx::transaction_base& txn) -> absl::StatusOr<PageCursor> {

@@ -214,6 +214,10 @@ class ArticleReader {
   absl::StatusOr<std::vector<v1::SimilarArticle>> FindSimilar(const std::string& id, int limit,
                                                               std::chrono::milliseconds timeout);
 
+  // The database's LC_CTYPE (e.g. "C.UTF-8"), which decides whether lower()
+  // lowers letters beyond ASCII.
+  absl::StatusOr<std::string> CharacterType(std::chrono::milliseconds timeout);
+
   // The watch cursor of the newest indexed article (key "0" when none).
   absl::StatusOr<PageCursor> LatestCursor(std::chrono::milliseconds timeout);
 

@@ -1,6 +1,6 @@
 // broadsheet-query: the QueryService gRPC server. Wiring only.
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -11,6 +11,7 @@
 #include "common/metrics.h"
 #include "common/security.h"
 #include "query/query_service.h"
+#include "query/search_query.h"
 
 using namespace broadsheet;
 
@@ -114,6 +115,14 @@ int main(int argc, char** argv) {
   ArticleReader reader(database_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_POOL_SIZE", 4)),
                        static_cast<int>(EnvIntOr("BROADSHEET_QUERY_SEARCH_POOL_SIZE", 4)),
                        primary_url, static_cast<int>(EnvIntOr("BROADSHEET_QUERY_GET_BATCHES", 1)));
+  // Not fatal (a database still starting is retried per call), but said once.
+  absl::StatusOr<std::string> ctype = reader.CharacterType(std::chrono::seconds(5));
+  if (ctype.ok() && !IsUtf8CharacterType(*ctype)) {
+    LogWarn(
+        "the database's character type is not UTF-8: lower() keeps accented capitals, so "
+        "case-insensitive author and site filters and snippets miss them",
+        {{"lc_ctype", *ctype}});
+  }
   ArticleNotifier notifier(primary_url, kArticlesChannel);
   notifier.Start();
   VocabularyRefresher refresher(

@@ -186,6 +186,12 @@ size_t WordCharBytes(std::string_view s, size_t i) {
   return utf8 == static_cast<locale_t>(nullptr) || iswalnum_l(static_cast<wint_t>(cp), utf8) ? len : 0;
 }
 
+bool IsUtf8CharacterType(std::string_view lc_ctype) {
+  const std::string lower =
+      absl::AsciiStrToLower(absl::string_view(lc_ctype.data(), lc_ctype.size()));
+  return absl::StrContains(lower, "utf-8") || absl::StrContains(lower, "utf8");
+}
+
 bool AllLetters(std::string_view word) {
   if (word.empty()) return false;
   locale_t utf8 = Utf8Locale();

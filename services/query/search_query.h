@@ -55,6 +55,11 @@ EnglishTsVector* ThreadLexer();
 // Thread-safe.
 std::string Utf8Lower(std::string_view s);
 
+// Whether a PostgreSQL LC_CTYPE ("C.UTF-8", "en_US.utf8") is a UTF-8 one,
+// in which lower() and the text search parser lower-case letters beyond
+// ASCII as Utf8Lower does; in "C" or "POSIX" they lower ASCII only.
+bool IsUtf8CharacterType(std::string_view lc_ctype);
+
 // The query's word rule, shared by parsing, suggestions and snippets: the
 // byte length of the letter or digit at s[i] (any script), 0 when it is
 // none (spaces, punctuation, symbols such as curly quotes or dashes

@@ -232,9 +232,20 @@ TEST(AllLettersTest, WordsOfLettersOfAnyScriptOnly) {
   EXPECT_TRUE(AllLetters("\u0152uvres"));
   EXPECT_FALSE(AllLetters("caf\u00e92"));
   EXPECT_FALSE(AllLetters("2024"));
+  EXPECT_FALSE(AllLetters("x\u00b2"));     // a superscript digit
+  EXPECT_FALSE(AllLetters("cafe\u0301"));  // a combining accent
   EXPECT_FALSE(AllLetters("how-to"));
   EXPECT_FALSE(AllLetters(""));
   EXPECT_FALSE(AllLetters("caf\xc3"));  // invalid UTF-8
+}
+
+TEST(IsUtf8CharacterTypeTest, TellsUtf8LocalesFromAsciiOnes) {
+  EXPECT_TRUE(IsUtf8CharacterType("C.UTF-8"));
+  EXPECT_TRUE(IsUtf8CharacterType("en_US.utf8"));
+  EXPECT_TRUE(IsUtf8CharacterType("de_DE.UTF8"));
+  EXPECT_FALSE(IsUtf8CharacterType("C"));
+  EXPECT_FALSE(IsUtf8CharacterType("POSIX"));
+  EXPECT_FALSE(IsUtf8CharacterType("en_US.ISO-8859-1"));
 }
 
 }  // namespace

@@ -21,6 +21,9 @@ struct Word {
   bool match;
 };
 
+// PostgreSQL's snowball dictionary leaves longer words unstemmed.
+constexpr size_t kMaxStemmedBytes = 1000;
+
 // Every word of `text` (split as the query's words are, compounds in their
 // parts, as PostgreSQL also indexes them), with the index of its lexeme
 // among `lexemes` (-1 when none); `match` is set for those among the first
@@ -55,12 +58,15 @@ std::vector<Word> Words(std::string_view text, const std::vector<std::string>& l
     std::string lexeme;
     if (first < 0x80 && !first_letters[static_cast<unsigned char>(absl::ascii_tolower(first))]) {
       // Cannot match: no lexeme starts with this letter.
-    } else if (ascii_letters) {
+    } else if (ascii_letters && token.size() <= kMaxStemmedBytes) {
       lexeme = lexer.WordLexeme(token);
-    } else if (AllLetters(token)) {
-      lexeme = lexer.WordLexeme(Utf8Lower(token));
     } else {
       lexeme = Utf8Lower(token);
+      // The stemmer keeps the first letter: stem only a word that could match.
+      if (!lexeme.empty() && first_letters[static_cast<unsigned char>(lexeme[0])] &&
+          lexeme.size() <= kMaxStemmedBytes && AllLetters(token)) {
+        lexeme = lexer.WordLexeme(lexeme);
+      }
     }
     auto found = lexeme.empty() ? lexemes.end() : std::find(lexemes.begin(), lexemes.end(), lexeme);
     int index = found == lexemes.end() ? -1 : static_cast<int>(found - lexemes.begin());

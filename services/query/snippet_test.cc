@@ -101,6 +101,14 @@ TEST_F(SnippetTest, WordsBeyondAsciiAreStemmedAsPostgresqlDoes) {
             "Route " + Mark("café2") + " closed.");
 }
 
+// As PostgreSQL's snowball dictionary, which lower-cases a word over 1,000
+// bytes but does not stem it (stemmed, this one would lose its "s").
+TEST_F(SnippetTest, WordsOverAThousandBytesAreNotStemmed) {
+  const std::string word = std::string(1000, 'b') + "s";
+  EXPECT_EQ(BuildSnippet("Odd " + word + " here.", {word}, *lexer_),
+            "Odd " + Mark(word) + " here.");
+}
+
 TEST_F(SnippetTest, NumbersMatchAsTheyAre) {
   EXPECT_EQ(BuildSnippet("Built in 1998, rebuilt 2024.", {"2024"}, *lexer_),
             "Built in 1998, rebuilt " + Mark("2024") + ".");
