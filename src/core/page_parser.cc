@@ -173,6 +173,8 @@ class PageWork {
   bool TitleLike(size_t i, bool after_marker) const;
   bool StandfirstLike(size_t i) const;
   bool ConfirmedBio(size_t k, size_t seg_end) const;
+  // Whether site navigation lies strictly between blocks `from` and `to`.
+  bool NavigationBetween(size_t from, size_t to) const;
   void Drop(size_t i);
   void ProcessSegment(size_t begin, size_t end);
   void Leftovers(size_t begin, size_t end);
@@ -467,6 +469,17 @@ void PageWork::Classify(bool use_stopwords) {
 
 bool IsTextKind(Kind k) { return k == Kind::kText || k == Kind::kBio; }
 
+// Boilerplate that interrupts a body rather than ending it: an advert
+// marker, a newsletter box, a share bar, an audio player, or a single
+// "Read more: <headline>" link (not a "Related articles" heading, after
+// which come other stories' headlines).
+bool InBodyInterruption(const Block& b) {
+  if (b.kind != Kind::kDrop) return false;
+  if (b.rule == "related_links") return b.tokens > 3;
+  return b.rule == "advert" || b.rule == "newsletter_signup" || b.rule == "newsletter_form" ||
+         b.rule == "share_bar" || b.rule == "audio_player";
+}
+
 void PageWork::ApplyContext() {
   const size_t n = blocks_.size();
   for (size_t i = 0; i < n; ++i) {
@@ -538,6 +551,16 @@ bool PageWork::StandfirstLike(size_t i) const {
   const Block& b = blocks_[i];
   return IsTextKind(b.kind) && b.bullet == 0 && b.tokens >= 4 && b.len <= 400 &&
          b.sentences <= 2 && arena_[b.begin + b.len - 1] != ':';
+}
+
+// A title and its standfirst are never split by the site's menus: a line
+// above a menu is the masthead's (a tagline), not the story's.
+bool PageWork::NavigationBetween(size_t from, size_t to) const {
+  for (size_t i = from + 1; i < to; ++i) {
+    const Block& b = blocks_[i];
+    if (b.kind == Kind::kDrop && (b.rule == "site_nav" || b.rule == "nav_pipe_list")) return true;
+  }
+  return false;
 }
 
 // An author line ends an article only when no body text follows it.
@@ -726,13 +749,16 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
         break;  // author box, comments, site header
       }
     }
-    // Trailing short sentences and bullets right after the last good block.
+    // Trailing short sentences and bullets right after the last good block,
+    // also past an advert or a "Read more: ..." line between them (a short
+    // closing sentence is often the story's last line).
     size_t body_end = last_good + 1;
-    while (body_end < k) {
-      const Block& b = blocks_[body_end];
-      if (!IsTextKind(b.kind) || (b.kind == Kind::kBio && ConfirmedBio(body_end, end))) break;
+    for (size_t j = last_good + 1; j < k; ++j) {
+      const Block& b = blocks_[j];
+      if (InBodyInterruption(b)) continue;
+      if (!IsTextKind(b.kind) || (b.kind == Kind::kBio && ConfirmedBio(j, end))) break;
       if (!(b.bullet != 0 || (b.ends_punct && b.tokens >= 3))) break;
-      ++body_end;
+      body_end = j + 1;
     }
     // Tail: author lines, credits and boilerplate after the body.
     size_t tail_end = body_end;
@@ -765,7 +791,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       const size_t c = lead_text.back();
       const size_t d = lead_text.size() >= 2 ? lead_text[lead_text.size() - 2] : end;
       const bool d_first = after_marker && lead_text.size() == 2;
-      if (d != end && StandfirstLike(c) && TitleLike(d, d_first)) {
+      if (d != end && StandfirstLike(c) && TitleLike(d, d_first) && !NavigationBetween(d, c)) {
         title = d;
         // Standfirsts sit right under the title; a full sentence after the
         // byline is the story's first paragraph (wire stories, blogs).

@@ -262,6 +262,69 @@ TEST_F(PageParserTest, DailyWithAudioButtonAdvertMarkerAndPrintNote) {
   EXPECT_TRUE(Dropped(page, "print_edition", "appears in print"));
 }
 
+// A short closing sentence after an advert marker is the story's last
+// paragraph, and the author line after it is the author's bio; a
+// "Related articles" heading still ends the story.
+TEST_F(PageParserTest, ShortClosingSentencePastAnAdvertAndTheBioAfterIt) {
+  const ParsedPage page = MustParse(Fixture("noisy_clinic_closing_line.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Clinic waiting lists fall for the first time in four years");
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs.back(), "The health board will publish its next figures in June.");
+  EXPECT_EQ(a.author.name, "Hannah Okoro");
+  EXPECT_EQ(a.author.bio.rfind("Hannah Okoro covers health", 0), 0u) << a.author.bio;
+  ExpectNoneInBody(Body(a),
+                   {"Advertisement", "Read more", "newsletter", "Brookside clinic to open"});
+  EXPECT_TRUE(Dropped(page, "advert", "Advertisement"));
+  ASSERT_EQ(page.comments.size(), 2u);
+
+  const ParsedPage related = MustParse(
+      "Ferry crossings cut for the winter\n\n"
+      "The island ferry will run twice a day instead of four times from November, the operator "
+      "said on Monday, blaming falling passenger numbers and the rising cost of fuel.\n\n"
+      "Islanders said the change would leave commuters stranded on the mainland overnight, and "
+      "the council has asked the operator to think again before the timetable is printed.\n\n"
+      "The operator said it had lost money on the route for three years running and that the "
+      "winter timetable would be reviewed in the spring, once it had seen how many passengers "
+      "still travelled on the early and late sailings that remain.\n\n"
+      "Related articles\n\n"
+      "Will the harbour cafe stay open all winter?\n\n"
+      "Fuel prices rise again.\n");
+  ASSERT_EQ(related.articles.size(), 1u);
+  ExpectNoneInBody(Body(related.articles[0]), {"harbour cafe", "Fuel prices"});
+}
+
+// A masthead with a tagline above the site's menu, a "Written by A and B"
+// byline, and an "Image: caption (credit)" line: the tagline is not the
+// title, the byline not the standfirst, and the credit is split off.
+TEST_F(PageParserTest, MastheadTaglineWrittenByBylineAndLabelledImageCaption) {
+  const ParsedPage page = MustParse(Fixture("noisy_coast_masthead_tagline.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Lifeboat crew rescue two walkers cut off by the tide");
+  EXPECT_TRUE(a.standfirst.empty()) << a.standfirst;
+  EXPECT_EQ(a.author.name, "Marcus Bell");
+  EXPECT_EQ(a.image.caption, "The lifeboat approaching Gull Point on Tuesday afternoon");
+  EXPECT_EQ(a.image.credit, "RNLI");
+  ASSERT_EQ(a.paragraphs.size(), 5u);
+  EXPECT_EQ(a.paragraphs.back(),
+            "It was the station's fourth call-out to the same stretch of coast this year.");
+  ExpectNoneInBody(Body(a), {"Written by", "ADVERTISEMENT", "Tags:", "Most read", "Harbour car"});
+  // A short credit after the label stays a credit, not a caption.
+  const ParsedPage credit_only = MustParse(
+      "Ferry crossings cut for the winter\n\nPhoto: Jane Lowe (Courier)\n\n"
+      "The island ferry will run twice a day instead of four times from November, the operator "
+      "said on Monday, blaming falling passenger numbers and the rising cost of fuel.\n\n"
+      "Islanders said the change would leave commuters stranded on the mainland overnight, and "
+      "the council has asked the operator to think again before the timetable is printed.\n\n"
+      "The operator said it had lost money on the route for three years running and that the "
+      "winter timetable would be reviewed in the spring.\n");
+  ASSERT_EQ(credit_only.articles.size(), 1u);
+  EXPECT_TRUE(credit_only.articles[0].image.caption.empty());
+  EXPECT_EQ(credit_only.articles[0].image.credit, "Jane Lowe (Courier)");
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
