@@ -783,6 +783,9 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       if (blocks_[i].kind == Kind::kMarker) after_marker = true, lead_text.clear();
       if (IsTextKind(blocks_[i].kind) && blocks_[i].bullet == 0) lead_text.push_back(i);
     }
+    // A one-word line left between the headline and the body (a handle, a
+    // section label no rule knows) is neither title nor standfirst.
+    while (lead_text.size() > 1 && blocks_[lead_text.back()].tokens < 2) lead_text.pop_back();
     TakeCaptionAfterCredit(&lead_text);
     TakeBareNameByline(&lead_text);
     if (std::optional<size_t> question = TakeOpeningQuestion(&lead_text)) g = *question;

@@ -325,6 +325,43 @@ TEST_F(PageParserTest, MastheadTaglineWrittenByBylineAndLabelledImageCaption) {
   EXPECT_EQ(credit_only.articles[0].image.credit, "Jane Lowe (Courier)");
 }
 
+// A bare-name byline with a role and a social handle under it, a bulleted
+// aside inside the body, and comments with "Like (N) Reply" lines: the
+// handle must not hide the title and standfirst above it.
+TEST_F(PageParserTest, SocialHandleUnderTheBylineKeepsTitleAndStandfirst) {
+  const ParsedPage page = MustParse(Fixture("noisy_handle_under_byline.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Mayor defends \u00a32m bus lane scheme as traders report falling footfall");
+  EXPECT_EQ(a.standfirst, "Shopkeepers on Market Street say the works have cut trade by a third");
+  EXPECT_EQ(a.author.name, "Jo Whitfield");
+  EXPECT_EQ(a.paragraphs.back(),
+            "The council's transport committee will review the scheme's first-year figures next "
+            "spring.");
+  ExpectNoneInBody(Body(a), {"@jowhitfield", "Political Editor", "MORE FROM", "Parking charges"});
+  EXPECT_TRUE(Dropped(page, "social_handle", "@jowhitfield"));
+  ASSERT_EQ(page.comments.size(), 2u);
+}
+
+// Any one-word line no rule knows, between the standfirst and the body, is
+// passed over when looking for the title and standfirst.
+TEST_F(PageParserTest, OneWordLineAboveTheBodyIsNotTheTitle) {
+  const ParsedPage page = MustParse(
+      "Ferry crossings cut for the winter\n\n"
+      "Islanders say the new timetable will leave commuters stranded\n\n"
+      "Zqvx\n\n"
+      "The island ferry will run twice a day instead of four times from November, the operator "
+      "said on Monday, blaming falling passenger numbers and the rising cost of fuel.\n\n"
+      "Islanders said the change would leave commuters stranded on the mainland overnight, and "
+      "the council has asked the operator to think again before the timetable is printed.\n\n"
+      "The operator said it had lost money on the route for three years running and that the "
+      "winter timetable would be reviewed in the spring.\n");
+  ASSERT_EQ(page.articles.size(), 1u);
+  EXPECT_EQ(page.articles[0].title, "Ferry crossings cut for the winter");
+  EXPECT_EQ(page.articles[0].standfirst,
+            "Islanders say the new timetable will leave commuters stranded");
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
