@@ -362,6 +362,24 @@ TEST_F(PageParserTest, OneWordLineAboveTheBodyIsNotTheTitle) {
             "Islanders say the new timetable will leave commuters stranded");
 }
 
+// An opinion column that ends with the author's line, a correction note and
+// an "Additional reporting by" credit: the notes are dropped, so the author
+// line is the bio, not the body's last paragraph.
+TEST_F(PageParserTest, CorrectionNoteAndAdditionalReportingAfterTheBio) {
+  const ParsedPage page = MustParse(Fixture("opinion_correction_note.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Our libraries are not a luxury. Closing them is a false economy");
+  EXPECT_EQ(a.author.name, "Ruth Calloway");
+  EXPECT_EQ(a.author.bio.rfind("Ruth Calloway was head of library services", 0), 0u)
+      << a.author.bio;
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs.back().rfind("I spent thirty years", 0), 0u);
+  ExpectNoneInBody(Body(a), {"amended", "Additional reporting", "head of library services"});
+  EXPECT_TRUE(Dropped(page, "correction_note", "was amended on 13 October"));
+  EXPECT_TRUE(Dropped(page, "additional_reporting", "Tom Acheson"));
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
