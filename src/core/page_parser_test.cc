@@ -380,6 +380,21 @@ TEST_F(PageParserTest, CorrectionNoteAndAdditionalReportingAfterTheBio) {
   EXPECT_TRUE(Dropped(page, "additional_reporting", "Tom Acheson"));
 }
 
+// A wire page whose date line runs on into "Updated ...": it is a date
+// line, not the title, and the headline above the byline stays the title.
+TEST_F(PageParserTest, DateLineWithUpdatedTailIsNotTheTitle) {
+  const ParsedPage page = MustParse(Fixture("wire_date_updated_line.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Spain's olive oil exporters brace for second poor harvest");
+  EXPECT_TRUE(a.standfirst.empty()) << a.standfirst;
+  EXPECT_EQ(a.author.name, "Elena Ruiz");
+  ASSERT_EQ(a.paragraphs.size(), 5u);
+  EXPECT_EQ(a.paragraphs.front().rfind("MADRID, Oct 3", 0), 0u);
+  EXPECT_TRUE(Dropped(page, "dateline", "October 3, 2024 4:12 PM UTC Updated"));
+  ExpectNoneInBody(Body(a), {"Editing by", "Suggested Topics", "Wheat prices"});
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
