@@ -616,6 +616,16 @@ void PageWork::Drop(size_t i) {
 }
 
 void PageWork::SetImage(Article* a, const Block& b) {
+  // "Image source, X" and "Image caption, Y" lines are two halves of one
+  // picture's credit: each fills the half still missing.
+  if (b.credit.empty()) {
+    if (a->image.caption.empty()) a->image.caption = std::string(b.caption);
+    return;
+  }
+  if (b.caption.empty() && a->image.credit.empty() && !a->image.caption.empty()) {
+    a->image.credit = std::string(b.credit);
+    return;
+  }
   // Keep the first credit, but a later one with a caption wins over a bare one.
   if (!a->image.credit.empty() && (!a->image.caption.empty() || b.caption.empty())) return;
   a->image.caption = std::string(b.caption);

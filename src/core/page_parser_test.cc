@@ -395,6 +395,38 @@ TEST_F(PageParserTest, DateLineWithUpdatedTailIsNotTheTitle) {
   ExpectNoneInBody(Body(a), {"Editing by", "Suggested Topics", "Wheat prices"});
 }
 
+// Broadcaster layout: "Image source, X" and "Image caption, Y" lines, a bare
+// name over "Role, Region", and a video's "Media caption, ..." in the body.
+TEST_F(PageParserTest, ImageSourceAndCaptionLinesAndRoleWithRegion) {
+  const ParsedPage page = MustParse(Fixture("broadcaster_image_source_caption.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Storm damage: Sea wall repairs to take a year");
+  EXPECT_TRUE(a.standfirst.empty()) << a.standfirst;
+  EXPECT_EQ(a.author.name, "Laura Pike");
+  EXPECT_EQ(a.image.caption, "Waves broke through the wall at two points during the storm");
+  EXPECT_EQ(a.image.credit, "Harbour Trust");
+  ASSERT_EQ(a.paragraphs.size(), 5u);
+  ExpectNoneInBody(Body(a), {"Media caption", "Drone footage", "Environment reporter",
+                             "More on this story", "not responsible"});
+  EXPECT_TRUE(Dropped(page, "byline_role", "Environment reporter, South West"));
+  EXPECT_TRUE(Dropped(page, "media_caption", "Drone footage"));
+  // The caption may come first.
+  const ParsedPage reversed = MustParse(
+      "Ferry crossings cut for the winter\n\n"
+      "Image caption, The ferry leaving the island pier\n\n"
+      "Image source, Island Photos\n\n"
+      "The island ferry will run twice a day instead of four times from November, the operator "
+      "said on Monday, blaming falling passenger numbers and the rising cost of fuel.\n\n"
+      "Islanders said the change would leave commuters stranded on the mainland overnight, and "
+      "the council has asked the operator to think again before the timetable is printed.\n\n"
+      "The operator said it had lost money on the route for three years running and that the "
+      "winter timetable would be reviewed in the spring.\n");
+  ASSERT_EQ(reversed.articles.size(), 1u);
+  EXPECT_EQ(reversed.articles[0].image.caption, "The ferry leaving the island pier");
+  EXPECT_EQ(reversed.articles[0].image.credit, "Island Photos");
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {

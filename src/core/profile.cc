@@ -376,8 +376,12 @@ absl::StatusOr<std::shared_ptr<const Profile::Impl>> Profile::Impl::Compile(cons
       if ((c.kind == RuleKind::kBio || c.kind == RuleKind::kByline) && c.g_name < 0) {
         return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\" needs a (?P<name>...) group"));
       }
-      if (c.kind == RuleKind::kCredit && c.g_credit < 0) {
-        return Bad(raw.origin, absl::StrCat("rule \"", r.name, "\" needs a (?P<credit>...) group"));
+      // A credit rule names who took the picture, or only what it shows
+      // ("Image caption, ..." beside an "Image source, ..." line).
+      if (c.kind == RuleKind::kCredit && c.g_credit < 0 && c.g_caption < 0) {
+        return Bad(raw.origin,
+                   absl::StrCat("rule \"", r.name,
+                                "\" needs a (?P<credit>...) or (?P<caption>...) group"));
       }
       c.max_chars = std::min(c.max_chars, impl->max_rule_chars);
       for (int t = 0; t < 2; ++t) {

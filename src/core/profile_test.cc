@@ -86,6 +86,18 @@ TEST(ProfileTest, ReportsBadJsonAndPatterns) {
   EXPECT_NE(bad_re.status().message().find("\"x\""), std::string::npos);
   auto no_group = ProfileSet::FromJson(R"({"bios": [{"rule": "b", "pattern": "^x is"}]})");
   EXPECT_FALSE(no_group.ok());
+  // A credit rule captures the credit, the caption, or both.
+  auto no_credit = ProfileSet::FromJson(R"({"credits": [{"rule": "c", "pattern": "^Pic: .+$"}]})");
+  ASSERT_FALSE(no_credit.ok());
+  EXPECT_NE(no_credit.status().message().find("(?P<caption>...)"), std::string::npos);
+  auto caption_only = ProfileSet::FromJson(
+      R"({"credits": [{"rule": "c", "pattern": "^Image caption, (?P<caption>.+)$"}]})");
+  ASSERT_TRUE(caption_only.ok()) << caption_only.status();
+  auto m = caption_only->generic().Match("Image caption, Boats at dawn");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->kind, RuleKind::kCredit);
+  EXPECT_EQ(m->caption, "Boats at dawn");
+  EXPECT_TRUE(m->credit.empty());
   auto wrong_type = ProfileSet::FromJson(R"({"stopwords": "the"})");
   EXPECT_FALSE(wrong_type.ok());
   std::vector<ProfileSource> only_site = {{"site.json", R"({"name": "s", "hosts": ["s.com"]})"}};
