@@ -85,6 +85,10 @@ constexpr double kStopwordsHigh = 0.32;
 constexpr int kMaxGap = 4;             // non-content blocks tolerated inside a body
 constexpr uint32_t kMaxBioChars = 400;
 constexpr uint32_t kMinArticleTokens = 30;
+// One-sentence paragraphs (ApplyContext): how many in a row, and how much
+// text together, make body text.
+constexpr size_t kMinSentenceRun = 5;
+constexpr size_t kMinSentenceRunChars = 250;
 // CLD2 costs a few microseconds per call plus ~25 ns per byte, as much as the
 // rest of the parser per page, so it sees bounded samples: one call per page
 // over a sample of every article, and per-article calls only on pages whose
@@ -173,6 +177,9 @@ class PageWork {
   bool TitleLike(size_t i, bool after_marker) const;
   bool StandfirstLike(size_t i) const;
   bool ConfirmedBio(size_t k, size_t seg_end) const;
+  // The stopwords among the block's words (Measure counts them only for
+  // blocks of at least kLengthLow bytes).
+  uint32_t CountStops(const Block& b) const;
   // Whether site navigation lies strictly between blocks `from` and `to`.
   bool NavigationBetween(size_t from, size_t to) const;
   void Drop(size_t i);
@@ -250,7 +257,8 @@ void PageWork::Measure(Block* b) {
   const std::string_view s = Text(*b);
   uint32_t stops = 0, spaces = 0, sentences = 0;
   uint64_t punct_carry = 0;  // the previous window ended with . ! or ?
-  // Blocks under kLengthLow are kShort whatever their stopword density.
+  // Blocks under kLengthLow are kShort whatever their stopword density
+  // (ApplyContext counts them for runs of short sentences, rare enough).
   const bool count_stops = b->len >= kLengthLow;
   // Folded text holds no Unicode spaces, so the measure and SimHash word
   // rules differ only at 0xE2 sequences: without one, the measure's words
@@ -296,6 +304,23 @@ void PageWork::Measure(Block* b) {
   b->ends_punct = EndsWithSentencePunct(s);
 }
 
+uint32_t PageWork::CountStops(const Block& b) const {
+  if (b.len >= kLengthLow) return b.stops;  // counted by Measure
+  const std::string_view s = Text(b);
+  uint32_t stops = 0;
+  text::ForEachWord(
+      s, text::WordRule::kMeasure,
+      [&](size_t begin, size_t end) {
+        const size_t len = end - begin;
+        if (len <= text::kMaxKeyBytes &&
+            profile_.IsStopword(text::MakeWordKeyPadded(s.data() + begin, len))) {
+          ++stops;
+        }
+      },
+      [](const text::Window&) {});
+  return stops;
+}
+
 bool PageWork::StartsWithStopword(std::string_view s) const {
   size_t end = 0;
   while (end < s.size() && text::IsWordByte(static_cast<unsigned char>(s[end]))) ++end;
@@ -304,6 +329,10 @@ bool PageWork::StartsWithStopword(std::string_view s) const {
 
 // "Jane Smith MP" -> "Jane Smith": drops trailing all-capital post-nominals.
 std::string_view StripPostNominals(std::string_view name) {
+  // An all-capitals byline ("By KERRY DALE") has no post-nominals to tell.
+  if (std::none_of(name.begin(), name.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+    return name;
+  }
   while (true) {
     const size_t sp = name.rfind(' ');
     if (sp == std::string_view::npos) return name;
@@ -524,6 +553,39 @@ void PageWork::ApplyContext() {
     }
   }
   close_run();
+  // Tabloids and many local sites write one short sentence per paragraph,
+  // under kLengthLow each: a run of at least kMinSentenceRun sentences
+  // (closing punctuation, boilerplate between them aside) whose words are
+  // prose by their stopwords is body text as well.
+  size_t run_chars = 0;
+  auto close_sentence_run = [&] {
+    if (run.size() >= kMinSentenceRun && run_chars >= kMinSentenceRunChars) {
+      // Stopwords are counted only now: short blocks skip it in Measure.
+      uint64_t words = 0, stops = 0;
+      for (size_t j : run) {
+        words += blocks_[j].words;
+        stops += CountStops(blocks_[j]);
+      }
+      if (static_cast<double>(stops) >= kStopwordsLow * static_cast<double>(words)) {
+        for (size_t j : run) blocks_[j].good = true;
+      }
+    }
+    run.clear();
+    run_chars = 0;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const Block& b = blocks_[i];
+    if (InBodyInterruption(b)) continue;
+    // (An author line ends a run: it is not the story's.)
+    if (b.kind == Kind::kText && b.bullet == 0 && b.cls != Cls::kBad && b.ends_punct &&
+        b.tokens >= 4) {
+      run.push_back(i);
+      run_chars += b.len;
+    } else {
+      close_sentence_run();
+    }
+  }
+  close_sentence_run();
   std::vector<bool> was_good(n);
   for (size_t i = 0; i < n; ++i) was_good[i] = blocks_[i].good;
   for (size_t i = 0; i < n; ++i) {

@@ -427,6 +427,26 @@ TEST_F(PageParserTest, ImageSourceAndCaptionLinesAndRoleWithRegion) {
   EXPECT_EQ(reversed.articles[0].image.credit, "Island Photos");
 }
 
+// Tabloid layout: every paragraph one short sentence (none reaches the
+// classifier's length for text on its own) and an all-capitals byline.
+TEST_F(PageParserTest, OneSentenceParagraphsAndAllCapitalsByline) {
+  const ParsedPage page = MustParse(Fixture("tabloid_one_sentence_paragraphs.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "GRAN, 92, SCALES BEN NEVIS FOR CHARITY");
+  EXPECT_EQ(a.standfirst.rfind("Pensioner raises", 0), 0u) << a.standfirst;
+  EXPECT_EQ(a.author.name, "KERRY DALE");  // not cut as if "DALE" were a post-nominal
+  ASSERT_EQ(a.paragraphs.size(), 12u);
+  EXPECT_EQ(a.paragraphs.front().rfind("A GREAT-GRANDMOTHER of 92", 0), 0u);
+  EXPECT_EQ(a.paragraphs.back(), "Donations can still be made online.");
+  ExpectNoneInBody(Body(a), {"DAILY BUGLE", "SHOWBIZ", "Most Read"});
+  // Four such sentences are not enough: a teaser list, a footer.
+  auto few = parser_.Parse(
+      "Harbour news\n\nThe ferry is late again.\n\nThe cafe opens at nine.\n\n"
+      "The tide is high at noon.\n\nThe pier is closed for repairs.\n");
+  EXPECT_TRUE(std::holds_alternative<ParseError>(few));
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
