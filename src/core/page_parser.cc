@@ -829,7 +829,12 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       const Block& b = blocks_[j];
       if (InBodyInterruption(b)) continue;
       if (!IsTextKind(b.kind) || (b.kind == Kind::kBio && ConfirmedBio(j, end))) break;
-      if (!(b.bullet != 0 || (b.ends_punct && b.tokens >= 3))) break;
+      // A short heading over a closing list ("What you can do") is the
+      // story's too.
+      const bool list_heading = b.kind == Kind::kText && b.bullet == 0 && !b.ends_punct &&
+                                b.len <= 80 && j + 1 < k && blocks_[j + 1].bullet != 0 &&
+                                IsTextKind(blocks_[j + 1].kind);
+      if (!(b.bullet != 0 || list_heading || (b.ends_punct && b.tokens >= 3))) break;
       body_end = j + 1;
     }
     // Tail: author lines, credits and boilerplate after the body.

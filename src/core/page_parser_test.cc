@@ -447,6 +447,22 @@ TEST_F(PageParserTest, OneSentenceParagraphsAndAllCapitalsByline) {
   EXPECT_TRUE(std::holds_alternative<ParseError>(few));
 }
 
+// A "Key points" box between the title and the byline, and a closing list
+// under its own heading ("What you can do") before the author line.
+TEST_F(PageParserTest, KeyPointsBoxAndClosingListUnderAHeading) {
+  const ParsedPage page = MustParse(Fixture("key_points_box_and_tips_list.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Reservoir levels fall to lowest since 1995 as hosepipe ban looms");
+  EXPECT_EQ(a.author.name, "Tom Gareth");
+  EXPECT_EQ(a.author.bio.rfind("Tom Gareth is our environment editor", 0), 0u) << a.author.bio;
+  ASSERT_EQ(a.paragraphs.size(), 8u);
+  EXPECT_EQ(a.paragraphs[4], "What you can do");
+  EXPECT_EQ(a.paragraphs.back(), "Report leaks on the company's website");
+  ExpectNoneInBody(Body(a), {"Key points", "Copy link", "You may also like", "Heatwave"});
+  EXPECT_TRUE(Dropped(page, "summary_heading", "Key points"));
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
