@@ -463,6 +463,26 @@ TEST_F(PageParserTest, KeyPointsBoxAndClosingListUnderAHeading) {
   EXPECT_TRUE(Dropped(page, "summary_heading", "Key points"));
 }
 
+// A French regional page: a breadcrumb, "Publié le ... à 07h30", share and
+// "À lire aussi" lines, and a lede whose stopwords ("à", "cette") the list
+// lacked, so it was left out and the date line taken for the title.
+TEST_F(PageParserTest, FrenchPageDateLineShareAndRelatedLines) {
+  const ParsedPage page = MustParse(Fixture("french_regional_paper.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Le port de Douarnenez mise sur la p\u00eache durable");
+  EXPECT_EQ(a.standfirst.rfind("Face \u00e0 la baisse des quotas", 0), 0u) << a.standfirst;
+  EXPECT_EQ(a.author.name, "Anne Le Goff");
+  EXPECT_EQ(a.language, "fr");
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  EXPECT_EQ(a.paragraphs.front().rfind("Les chalutiers de Douarnenez", 0), 0u);
+  ExpectNoneInBody(Body(a), {"Publi\u00e9 le", "Partager", "lire aussi", "Accueil"});
+  EXPECT_TRUE(Dropped(page, "dateline_intl", "Publi\u00e9 le 12 mars 2024"));
+  EXPECT_TRUE(Dropped(page, "share_bar_intl", "Partager sur Facebook"));
+  EXPECT_TRUE(Dropped(page, "related_links_intl", "\u00c0 lire aussi"));
+  EXPECT_TRUE(Dropped(page, "breadcrumb_intl", "Accueil > R\u00e9gions"));
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
