@@ -21,6 +21,22 @@ std::string Fixture(const std::string& name) {
   return ss.str();
 }
 
+// Three paragraphs of a story about an island ferry under its title, for
+// pages written inline: `lead` goes between the title and the body,
+// `after` after it.
+std::string FerryPage(const std::string& lead, const std::string& after = "") {
+  return "Ferry crossings cut for the winter\n\n" + lead +
+         "The island ferry will run twice a day instead of four times from November, the "
+         "operator said on Monday, blaming falling passenger numbers and the rising cost of "
+         "fuel.\n\n"
+         "Islanders said the change would leave commuters stranded on the mainland overnight, "
+         "and the council has asked the operator to think again before the timetable is "
+         "printed.\n\n"
+         "The operator said it had lost money on the route for three years running and that "
+         "the winter timetable would be reviewed in the spring.\n" +
+         after;
+}
+
 class PageParserTest : public ::testing::Test {
  protected:
   static ProfileSet Profiles() {
@@ -279,18 +295,10 @@ TEST_F(PageParserTest, ShortClosingSentencePastAnAdvertAndTheBioAfterIt) {
   EXPECT_TRUE(Dropped(page, "advert", "Advertisement"));
   ASSERT_EQ(page.comments.size(), 2u);
 
-  const ParsedPage related = MustParse(
-      "Ferry crossings cut for the winter\n\n"
-      "The island ferry will run twice a day instead of four times from November, the operator "
-      "said on Monday, blaming falling passenger numbers and the rising cost of fuel.\n\n"
-      "Islanders said the change would leave commuters stranded on the mainland overnight, and "
-      "the council has asked the operator to think again before the timetable is printed.\n\n"
-      "The operator said it had lost money on the route for three years running and that the "
-      "winter timetable would be reviewed in the spring, once it had seen how many passengers "
-      "still travelled on the early and late sailings that remain.\n\n"
-      "Related articles\n\n"
-      "Will the harbour cafe stay open all winter?\n\n"
-      "Fuel prices rise again.\n");
+  const ParsedPage related =
+      MustParse(FerryPage("",
+                          "\nRelated articles\n\nWill the harbour cafe stay open all winter?\n\n"
+                          "Fuel prices rise again.\n"));
   ASSERT_EQ(related.articles.size(), 1u);
   ExpectNoneInBody(Body(related.articles[0]), {"harbour cafe", "Fuel prices"});
 }
@@ -312,14 +320,7 @@ TEST_F(PageParserTest, MastheadTaglineWrittenByBylineAndLabelledImageCaption) {
             "It was the station's fourth call-out to the same stretch of coast this year.");
   ExpectNoneInBody(Body(a), {"Written by", "ADVERTISEMENT", "Tags:", "Most read", "Harbour car"});
   // A short credit after the label stays a credit, not a caption.
-  const ParsedPage credit_only = MustParse(
-      "Ferry crossings cut for the winter\n\nPhoto: Jane Lowe (Courier)\n\n"
-      "The island ferry will run twice a day instead of four times from November, the operator "
-      "said on Monday, blaming falling passenger numbers and the rising cost of fuel.\n\n"
-      "Islanders said the change would leave commuters stranded on the mainland overnight, and "
-      "the council has asked the operator to think again before the timetable is printed.\n\n"
-      "The operator said it had lost money on the route for three years running and that the "
-      "winter timetable would be reviewed in the spring.\n");
+  const ParsedPage credit_only = MustParse(FerryPage("Photo: Jane Lowe (Courier)\n\n"));
   ASSERT_EQ(credit_only.articles.size(), 1u);
   EXPECT_TRUE(credit_only.articles[0].image.caption.empty());
   EXPECT_EQ(credit_only.articles[0].image.credit, "Jane Lowe (Courier)");
@@ -346,16 +347,9 @@ TEST_F(PageParserTest, SocialHandleUnderTheBylineKeepsTitleAndStandfirst) {
 // Any one-word line no rule knows, between the standfirst and the body, is
 // passed over when looking for the title and standfirst.
 TEST_F(PageParserTest, OneWordLineAboveTheBodyIsNotTheTitle) {
-  const ParsedPage page = MustParse(
-      "Ferry crossings cut for the winter\n\n"
-      "Islanders say the new timetable will leave commuters stranded\n\n"
-      "Zqvx\n\n"
-      "The island ferry will run twice a day instead of four times from November, the operator "
-      "said on Monday, blaming falling passenger numbers and the rising cost of fuel.\n\n"
-      "Islanders said the change would leave commuters stranded on the mainland overnight, and "
-      "the council has asked the operator to think again before the timetable is printed.\n\n"
-      "The operator said it had lost money on the route for three years running and that the "
-      "winter timetable would be reviewed in the spring.\n");
+  const ParsedPage page =
+      MustParse(FerryPage("Islanders say the new timetable will leave commuters stranded\n\n"
+                          "Zqvx\n\n"));
   ASSERT_EQ(page.articles.size(), 1u);
   EXPECT_EQ(page.articles[0].title, "Ferry crossings cut for the winter");
   EXPECT_EQ(page.articles[0].standfirst,
@@ -412,16 +406,9 @@ TEST_F(PageParserTest, ImageSourceAndCaptionLinesAndRoleWithRegion) {
   EXPECT_TRUE(Dropped(page, "byline_role", "Environment reporter, South West"));
   EXPECT_TRUE(Dropped(page, "media_caption", "Drone footage"));
   // The caption may come first.
-  const ParsedPage reversed = MustParse(
-      "Ferry crossings cut for the winter\n\n"
-      "Image caption, The ferry leaving the island pier\n\n"
-      "Image source, Island Photos\n\n"
-      "The island ferry will run twice a day instead of four times from November, the operator "
-      "said on Monday, blaming falling passenger numbers and the rising cost of fuel.\n\n"
-      "Islanders said the change would leave commuters stranded on the mainland overnight, and "
-      "the council has asked the operator to think again before the timetable is printed.\n\n"
-      "The operator said it had lost money on the route for three years running and that the "
-      "winter timetable would be reviewed in the spring.\n");
+  const ParsedPage reversed =
+      MustParse(FerryPage("Image caption, The ferry leaving the island pier\n\n"
+                          "Image source, Island Photos\n\n"));
   ASSERT_EQ(reversed.articles.size(), 1u);
   EXPECT_EQ(reversed.articles[0].image.caption, "The ferry leaving the island pier");
   EXPECT_EQ(reversed.articles[0].image.credit, "Island Photos");
