@@ -182,6 +182,9 @@ class PageWork {
   uint32_t CountStops(const Block& b) const;
   // Whether site navigation lies strictly between blocks `from` and `to`.
   bool NavigationBetween(size_t from, size_t to) const;
+  // Whether a live page's entry time ("14:52") lies right before `to`,
+  // after `from`.
+  bool EntryTimeBetween(size_t from, size_t to) const;
   void Drop(size_t i);
   void ProcessSegment(size_t begin, size_t end);
   void Leftovers(size_t begin, size_t end);
@@ -625,6 +628,11 @@ bool PageWork::NavigationBetween(size_t from, size_t to) const {
   return false;
 }
 
+bool PageWork::EntryTimeBetween(size_t from, size_t to) const {
+  return to > from + 1 && blocks_[to - 1].kind == Kind::kDrop &&
+         blocks_[to - 1].rule == "time_stamp";
+}
+
 // An author line ends an article only when no body text follows it.
 bool PageWork::ConfirmedBio(size_t k, size_t seg_end) const {
   if (blocks_[k].kind != Kind::kBio) return false;
@@ -871,7 +879,13 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       const size_t c = lead_text.back();
       const size_t d = lead_text.size() >= 2 ? lead_text[lead_text.size() - 2] : end;
       const bool d_first = after_marker && lead_text.size() == 2;
-      if (d != end && StandfirstLike(c) && TitleLike(d, d_first) && !NavigationBetween(d, c)) {
+      if (d != end && TitleLike(d, d_first) && EntryTimeBetween(d, c)) {
+        // A live page: the line after an entry's time is that entry's
+        // heading, the body's start, not a standfirst.
+        title = d;
+        g = c;
+      } else if (d != end && StandfirstLike(c) && TitleLike(d, d_first) &&
+                 !NavigationBetween(d, c)) {
         title = d;
         // Standfirsts sit right under the title; a full sentence after the
         // byline is the story's first paragraph (wire stories, blogs).

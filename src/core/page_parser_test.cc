@@ -470,6 +470,20 @@ TEST_F(PageParserTest, FrenchPageDateLineShareAndRelatedLines) {
   EXPECT_TRUE(Dropped(page, "breadcrumb_intl", "Accueil > R\u00e9gions"));
 }
 
+// A live page whose entries each have a time and a heading: the first
+// entry's heading is the body's start, not the standfirst.
+TEST_F(PageParserTest, LivePageFirstEntryHeadingIsNotTheStandfirst) {
+  const ParsedPage page = MustParse(Fixture("live_page_entry_headings.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Flood warnings: rivers rise across the county \u2013 latest updates");
+  EXPECT_TRUE(a.standfirst.empty()) << a.standfirst;
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs.front(), "Council opens rest centre at Millbrook leisure centre");
+  EXPECT_EQ(a.paragraphs[4], "River authority issues two severe warnings");
+  ExpectNoneInBody(Body(a), {"14:52", "Key events", "JavaScript", "Updated at"});
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {
