@@ -35,6 +35,7 @@ v1::Article ArticleToProto(const Article& article, const Site& site, const std::
   out.set_language(article.language.empty() ? "und" : article.language);
   out.set_word_count(article.word_count);
   out.set_fingerprint(article.fingerprint);
+  if (article.published_at) out.mutable_published_at()->set_seconds(*article.published_at);
   if (!page_id.empty()) {
     out.add_source_page_ids(page_id);
     v1::SourcePage* source = out.add_sources();

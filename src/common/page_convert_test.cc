@@ -23,6 +23,9 @@ TEST(PageConvertTest, ArticleCarriesItsSourcePage) {
   ASSERT_EQ(out.sources_size(), 1);
   EXPECT_EQ(out.sources(0).url(), "https://example.org/x");
   EXPECT_EQ(out.fetched_at().seconds(), 1714557600);
+  EXPECT_FALSE(out.has_published_at());  // the page showed no date
+  a.published_at = 1710397800;
+  EXPECT_EQ(ArticleToProto(a, Site{}, "pageid", meta).published_at().seconds(), 1710397800);
 }
 
 TEST(PageConvertTest, SiteFallsBackToCrawlerLabel) {

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/article_id.h"
+#include "core/date_line.h"
 #include "core/language.h"
 #include "core/simhash_internal.h"
 #include "core/text_util.h"
@@ -981,6 +982,15 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       }
     }
     if (a.author.name.empty()) a.author.name = std::move(byline);
+    // The publication time: the first date line around the story that holds
+    // a full date (profile rules drop these lines; their text stays here).
+    for (size_t i = lead_start; i < tail_end && !a.published_at; ++i) {
+      const Block& b = blocks_[i];
+      if (b.kind == Kind::kDrop &&
+          (b.rule == "dateline" || b.rule == "dateline_intl" || b.rule == "published_line")) {
+        a.published_at = ParseDateLine(Text(b));
+      }
+    }
     for (size_t i : body) a.word_count += static_cast<int>(blocks_[i].tokens);
     a.id = ArticleId(a.title, a.paragraphs);
     a.fingerprint = fingerprint.Finish();  // SimHash(a.paragraphs), see Measure()

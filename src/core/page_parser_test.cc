@@ -484,6 +484,22 @@ TEST_F(PageParserTest, LivePageFirstEntryHeadingIsNotTheStandfirst) {
   ExpectNoneInBody(Body(a), {"14:52", "Key events", "JavaScript", "Updated at"});
 }
 
+// The publication time comes from the date line around each story (its
+// zone when given, else UTC); pages without one leave it unset.
+TEST_F(PageParserTest, PublicationTimeFromTheDateLine) {
+  auto published = [&](const char* fixture) {
+    const ParsedPage page = MustParse(Fixture(fixture));
+    EXPECT_EQ(page.articles.size(), 1u) << fixture;
+    return page.articles.empty() ? std::nullopt : page.articles[0].published_at;
+  };
+  EXPECT_EQ(published("noisy_clinic_closing_line.txt"), 1710397800);  // 14 Mar 2024 06:30 GMT
+  EXPECT_EQ(published("wire_date_updated_line.txt"), 1727971920);     // 3 Oct 2024 4:12 PM UTC
+  EXPECT_EQ(published("noisy_us_daily.txt"), 1772579640);             // 3 Mar 2026 6:14 p.m. ET
+  EXPECT_EQ(published("french_regional_paper.txt"), 1710228600);      // 12 mars 2024 à 07h30
+  EXPECT_EQ(published("tabloid_one_sentence_paragraphs.txt"), std::nullopt);
+  EXPECT_EQ(published("live_page_entry_headings.txt"), std::nullopt);  // times, no date
+}
+
 // Quality-daily layout: title, standfirst, "Name Role" on one line, an
 // abbreviated weekday dateline, a closed comment section.
 TEST_F(PageParserTest, NameAndRoleOnOneLineAndClosedComments) {

@@ -4,6 +4,7 @@
 #define BROADSHEET_CORE_PARSED_PAGE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,9 @@ struct Article {
   int word_count = 0;
   std::string language;  // ISO 639-1 code such as "en", or "und"
   uint64_t fingerprint = 0;  // 64-bit SimHash of the body
+  // Unix seconds, from the page's date line (ParseDateLine); unset when the
+  // page shows none.
+  std::optional<int64_t> published_at;
 };
 
 struct Comment {

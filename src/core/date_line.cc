@@ -1,0 +1,284 @@
+#include "core/date_line.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace broadsheet {
+namespace {
+
+struct Token {
+  enum Kind : uint8_t { kWord, kNumber, kMark } kind;
+  std::string text;  // words ASCII-lowercased; marks one byte
+};
+
+std::vector<Token> Tokenize(std::string_view s) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    auto is_letter = [](unsigned char b) {
+      return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b >= 0x80;
+    };
+    if (c >= '0' && c <= '9') {
+      size_t j = i;
+      while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+      out.push_back({Token::kNumber, std::string(s.substr(i, j - i))});
+      i = j;
+    } else if (is_letter(c)) {
+      size_t j = i;
+      std::string word;
+      while (j < s.size() && is_letter(static_cast<unsigned char>(s[j]))) {
+        char b = s[j++];
+        word.push_back(b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
+      }
+      out.push_back({Token::kWord, std::move(word)});
+      i = j;
+    } else {
+      if (c != ' ' && c != '\t') out.push_back({Token::kMark, std::string(1, s[i])});
+      ++i;
+    }
+  }
+  return out;
+}
+
+// 1-12 for a month name or abbreviation, 0 otherwise.
+int MonthOf(const std::string& w) {
+  struct Name {
+    const char* text;
+    int month;
+  };
+  static constexpr std::array kNames = {
+      Name{"january", 1},   Name{"jan", 1},        Name{"janvier", 1},   Name{"januar", 1},
+      Name{"jänner", 1},    Name{"enero", 1},      Name{"gennaio", 1},   Name{"february", 2},
+      Name{"feb", 2},       Name{"février", 2},    Name{"fevrier", 2},   Name{"févr", 2},
+      Name{"februar", 2},   Name{"febrero", 2},    Name{"febbraio", 2},  Name{"march", 3},
+      Name{"mar", 3},       Name{"mars", 3},       Name{"märz", 3},      Name{"maerz", 3},
+      Name{"marzo", 3},     Name{"april", 4},      Name{"apr", 4},       Name{"avril", 4},
+      Name{"avr", 4},       Name{"abril", 4},      Name{"aprile", 4},    Name{"may", 5},
+      Name{"mai", 5},       Name{"mayo", 5},       Name{"maggio", 5},    Name{"june", 6},
+      Name{"jun", 6},       Name{"juin", 6},       Name{"juni", 6},      Name{"junio", 6},
+      Name{"giugno", 6},    Name{"july", 7},       Name{"jul", 7},       Name{"juillet", 7},
+      Name{"juil", 7},      Name{"juli", 7},       Name{"julio", 7},     Name{"luglio", 7},
+      Name{"august", 8},    Name{"aug", 8},        Name{"août", 8},      Name{"aout", 8},
+      Name{"agosto", 8},    Name{"september", 9},  Name{"sep", 9},       Name{"sept", 9},
+      Name{"septembre", 9}, Name{"septiembre", 9}, Name{"settembre", 9}, Name{"october", 10},
+      Name{"oct", 10},      Name{"octobre", 10},   Name{"oktober", 10},  Name{"okt", 10},
+      Name{"octubre", 10},  Name{"ottobre", 10},   Name{"november", 11}, Name{"nov", 11},
+      Name{"novembre", 11}, Name{"noviembre", 11}, Name{"december", 12}, Name{"dec", 12},
+      Name{"décembre", 12}, Name{"decembre", 12},  Name{"déc", 12},      Name{"dezember", 12},
+      Name{"dez", 12},      Name{"diciembre", 12}, Name{"dicembre", 12},
+  };
+  for (const Name& n : kNames) {
+    if (w == n.text) return n.month;
+  }
+  return 0;
+}
+
+// Minutes east of UTC for a named zone; nullopt when not one.
+std::optional<int> ZoneOffset(const std::string& w) {
+  struct Zone {
+    const char* name;
+    int minutes;
+  };
+  static constexpr std::array kZones = {
+      Zone{"gmt", 0},    Zone{"utc", 0},    Zone{"z", 0},      Zone{"bst", 60},   Zone{"cet", 60},
+      Zone{"cest", 120}, Zone{"est", -300}, Zone{"edt", -240}, Zone{"cst", -360}, Zone{"cdt", -300},
+      Zone{"mst", -420}, Zone{"mdt", -360}, Zone{"pst", -480}, Zone{"pdt", -420},
+  };
+  for (const Zone& z : kZones) {
+    if (w == z.name) return z.minutes;
+  }
+  return std::nullopt;
+}
+
+bool IsNumber(const std::vector<Token>& t, size_t i, size_t min_len, size_t max_len) {
+  return i < t.size() && t[i].kind == Token::kNumber && t[i].text.size() >= min_len &&
+         t[i].text.size() <= max_len;
+}
+bool Is(const std::vector<Token>& t, size_t i, std::string_view text) {
+  return i < t.size() && t[i].text == text;
+}
+bool IsOrdinal(const std::vector<Token>& t, size_t i) {
+  return Is(t, i, "st") || Is(t, i, "nd") || Is(t, i, "rd") || Is(t, i, "th") ||
+         Is(t, i, "er");  // "1er mars"
+}
+
+// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool ValidDate(int y, int m, int d) {
+  static constexpr std::array<int, 12> kDays = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1990 || y > 2100 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m != 2 || d <= 28 || leap;
+}
+
+struct Date {
+  int year = 0, month = 0, day = 0;
+  size_t next = 0;  // the token after the date
+};
+
+// A date starting at token i, if one does.
+std::optional<Date> DateAt(const std::vector<Token>& t, size_t i) {
+  // ISO: 2024-03-14
+  if (IsNumber(t, i, 4, 4) && Is(t, i + 1, "-") && IsNumber(t, i + 2, 1, 2) && Is(t, i + 3, "-") &&
+      IsNumber(t, i + 4, 1, 2)) {
+    return Date{std::stoi(t[i].text), std::stoi(t[i + 2].text), std::stoi(t[i + 4].text), i + 5};
+  }
+  // Day first: 14 March 2024, 14th March, 2024, 12. März 2024, 12 de marzo de 2024
+  if (IsNumber(t, i, 1, 2)) {
+    size_t k = i + 1;
+    if (IsOrdinal(t, k) || Is(t, k, ".")) ++k;
+    if (Is(t, k, "de")) ++k;
+    if (k < t.size() && t[k].kind == Token::kWord) {
+      if (const int month = MonthOf(t[k].text)) {
+        size_t y = k + 1;
+        if (Is(t, y, ".")) ++y;
+        if (Is(t, y, ",") || Is(t, y, "de")) ++y;
+        if (IsNumber(t, y, 4, 4))
+          return Date{std::stoi(t[y].text), month, std::stoi(t[i].text), y + 1};
+      }
+    }
+  }
+  // Month first: October 3, 2024 / Oct. 3rd 2024
+  if (i < t.size() && t[i].kind == Token::kWord) {
+    if (const int month = MonthOf(t[i].text)) {
+      size_t k = i + 1;
+      if (Is(t, k, ".")) ++k;
+      if (IsNumber(t, k, 1, 2)) {
+        size_t y = k + 1;
+        if (IsOrdinal(t, y)) ++y;
+        if (Is(t, y, ",")) ++y;
+        if (IsNumber(t, y, 4, 4))
+          return Date{std::stoi(t[y].text), month, std::stoi(t[k].text), y + 1};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// A time of day, "06:30", "6.30pm", "07h30", "4:12 PM UTC", "12:15 a.m.",
+// with its zone when one follows.
+struct Clock {
+  bool valid = true;           // false: written like a time, but none ("13:00 pm")
+  int minutes = 0;             // since midnight
+  std::optional<int> offset;   // minutes east of UTC, when given
+  std::optional<int> us_zone;  // ET/CT/MT/PT: standard offset, summer time unknown
+  size_t next = 0;
+};
+
+Clock InvalidClock() {
+  Clock c;
+  c.valid = false;
+  return c;
+}
+
+// US zones written without standard/daylight: their standard offsets.
+std::optional<int> UsZone(const std::string& w) {
+  if (w == "et") return -300;
+  if (w == "ct") return -360;
+  if (w == "mt") return -420;
+  if (w == "pt") return -480;
+  return std::nullopt;
+}
+
+// US summer time, by the date: from the second Sunday in March to the first
+// Sunday in November.
+bool UsSummerTime(int y, int m, int d) {
+  if (m < 3 || m > 11) return false;
+  if (m > 3 && m < 11) return true;
+  // Weekday of the 1st (0 = Sunday), from days since 1970-01-01 (a Thursday).
+  const int64_t first = DaysFromCivil(y, m, 1);
+  const int weekday = static_cast<int>(((first % 7) + 7 + 4) % 7);
+  const int first_sunday = 1 + (7 - weekday) % 7;
+  return m == 3 ? d >= first_sunday + 7 : d < first_sunday;
+}
+
+std::optional<Clock> TimeAt(const std::vector<Token>& t, size_t k) {
+  if (!(IsNumber(t, k, 1, 2) && (Is(t, k + 1, ":") || Is(t, k + 1, ".") || Is(t, k + 1, "h")) &&
+        IsNumber(t, k + 2, 2, 2))) {
+    return std::nullopt;
+  }
+  int hour = std::stoi(t[k].text);
+  const int minute = std::stoi(t[k + 2].text);
+  k += 3;
+  if (Is(t, k, ":") && IsNumber(t, k + 1, 2, 2)) k += 2;  // seconds
+  // am/pm, also written "a.m."
+  const bool am = Is(t, k, "am") || (Is(t, k, "a") && Is(t, k + 1, ".") && Is(t, k + 2, "m"));
+  const bool pm = Is(t, k, "pm") || (Is(t, k, "p") && Is(t, k + 1, ".") && Is(t, k + 2, "m"));
+  if (am || pm) {
+    if (hour < 1 || hour > 12) return InvalidClock();
+    hour = hour % 12 + (pm ? 12 : 0);
+    k += Is(t, k, "am") || Is(t, k, "pm") ? 1 : 3;
+    if (Is(t, k, ".")) ++k;
+  }
+  if (hour > 23 || minute > 59) return InvalidClock();
+  Clock c;
+  c.minutes = hour * 60 + minute;
+  if (k < t.size() && t[k].kind == Token::kWord) {
+    c.offset = ZoneOffset(t[k].text);
+    if (!c.offset) c.us_zone = UsZone(t[k].text);
+    if (c.offset || c.us_zone) ++k;
+  } else if ((Is(t, k, "+") || Is(t, k, "-")) && IsNumber(t, k + 1, 2, 2)) {
+    const int sign = Is(t, k, "-") ? -1 : 1;
+    int off = std::stoi(t[k + 1].text) * 60;
+    k += 2;
+    if (Is(t, k, ":") && IsNumber(t, k + 1, 2, 2)) off += std::stoi(t[k + 1].text), k += 2;
+    c.offset = sign * off;
+  }
+  c.next = k;
+  return c;
+}
+
+// A time written just before the date at token `date` ("09:14, 21 June").
+std::optional<Clock> TimeBefore(const std::vector<Token>& t, size_t date) {
+  for (size_t back = 3; back <= 7 && back <= date; ++back) {
+    std::optional<Clock> c = TimeAt(t, date - back);
+    if (!c || !c->valid) continue;
+    size_t next = c->next;
+    if (Is(t, next, ",")) ++next;
+    if (next == date) return c;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseDateLine(std::string_view line) {
+  const std::vector<Token> t = Tokenize(line);
+  for (size_t i = 0; i < t.size(); ++i) {
+    std::optional<Date> date = DateAt(t, i);
+    if (!date || !ValidDate(date->year, date->month, date->day)) continue;
+    size_t k = date->next;
+    // Separators between the date and its time: "14 March 2024, 06:30",
+    // "... at 7:45pm", "... à 07h30", "2024-03-14T06:30".
+    while (Is(t, k, ",") || Is(t, k, "at") || Is(t, k, "à") || Is(t, k, "um") || Is(t, k, "a") ||
+           Is(t, k, "las") || Is(t, k, "alle") || Is(t, k, "t") || Is(t, k, "-")) {
+      ++k;
+    }
+    std::optional<Clock> clock = TimeAt(t, k);
+    if (clock && !clock->valid) continue;  // no time rather than a wrong one
+    if (!clock) clock = TimeBefore(t, i);  // "14:32, 3 June 2021"
+    int minutes = 0, offset = 0;
+    if (clock) {
+      minutes = clock->minutes;
+      offset = clock->offset.value_or(0);
+      if (!clock->offset && clock->us_zone) {
+        offset = *clock->us_zone + (UsSummerTime(date->year, date->month, date->day) ? 60 : 0);
+      }
+    }
+    return DaysFromCivil(date->year, date->month, date->day) * 86400 + int64_t{minutes} * 60 -
+           int64_t{offset} * 60;
+  }
+  return std::nullopt;
+}
+
+}  // namespace broadsheet
