@@ -183,6 +183,36 @@ TEST_F(PipelineTest, PageIngestedThroughGrpcIsFoundBySearchAndGet) {
   }
 }
 
+// A page's date line becomes the article's publication time, which the
+// published filter then bounds.
+TEST_F(PipelineTest, DateLineBecomesThePublicationTime) {
+  std::string nonce = Nonce();
+  std::string page = MakePage(nonce, 1);
+  const size_t after_standfirst = page.find("\n\n", page.find("\n\n") + 2) + 2;
+  page.insert(after_standfirst, "Published 14 March 2024, 06:30 GMT\n\n");
+  v1::IngestPageResponse ingested;
+  grpc::Status status = IngestText(page, &ingested);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(ingested.article_ids_size(), 1);
+  v1::SearchArticlesResponse found = SearchUntil(nonce, 1);
+  ASSERT_EQ(found.hits_size(), 1);
+  EXPECT_EQ(found.hits(0).article().published_at().seconds(), 1710397800);
+  auto count_published = [&](int64_t from, int64_t to) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + seconds(10));
+    v1::SearchArticlesRequest request;
+    request.set_query(nonce);
+    request.mutable_filter()->mutable_published()->mutable_start_time()->set_seconds(from);
+    request.mutable_filter()->mutable_published()->mutable_end_time()->set_seconds(to);
+    v1::SearchArticlesResponse response;
+    grpc::Status s = query_->SearchArticles(&ctx, request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response.hits_size();
+  };
+  EXPECT_EQ(count_published(1710374400, 1710460800), 1);  // 14 March 2024
+  EXPECT_EQ(count_published(1735689600, 1767225600), 0);  // 2025
+}
+
 TEST_F(PipelineTest, SamePageTwiceIsStoredOnce) {
   std::string nonce = Nonce();
   v1::IngestPageResponse first, second;
