@@ -220,7 +220,7 @@ int Parse(const std::vector<std::string>& args) {
       out = RejectedToProto(*r.error, meta);
       any_rejected = true;
     } else {
-      ParseResult result = parser.Parse(r.text, r.url);
+      ParseResult result = parser.Parse(r.text, r.url, FetchedSeconds(meta));
       if (auto* error = std::get_if<ParseError>(&result)) {
         out = RejectedToProto(*error, meta);
         any_rejected = true;

@@ -45,7 +45,7 @@ IngestOutcome Ingestor::IngestPage(const std::string& text, const PageMeta& meta
 
 void Ingestor::Prepare(const std::string& text, const PageMeta& meta, IngestOutcome* outcome,
                        std::vector<OutRecord>* records) const {
-  ParseResult result = parser_->Parse(text, meta.url);
+  ParseResult result = parser_->Parse(text, meta.url, FetchedSeconds(meta));
   if (auto* error = std::get_if<ParseError>(&result)) {
     outcome->rejection = *error;
     return;

@@ -10,6 +10,12 @@ bool ParseTimestamp(const std::string& text, google::protobuf::Timestamp* out) {
   return google::protobuf::util::TimeUtil::FromString(text, out);
 }
 
+std::optional<int64_t> FetchedSeconds(const PageMeta& meta) {
+  google::protobuf::Timestamp ts;
+  if (!ParseTimestamp(meta.fetched_at, &ts)) return std::nullopt;
+  return ts.seconds();
+}
+
 v1::Article ArticleToProto(const Article& article, const Site& site, const std::string& page_id,
                            const PageMeta& meta) {
   v1::Article out;
@@ -61,7 +67,12 @@ v1::ParsedPage ToProto(const ParsedPage& page, const std::string& page_id, const
   for (const Article& a : page.articles) {
     *out.add_articles() = ArticleToProto(a, page.site, page_id, meta);
   }
-  for (const Comment& c : page.comments) out.add_comments()->set_text(c.text);
+  for (const Comment& c : page.comments) {
+    v1::Comment* comment = out.add_comments();
+    comment->set_text(c.text);
+    comment->set_author(c.author);
+    if (c.posted_at) comment->mutable_posted_at()->set_seconds(*c.posted_at);
+  }
   for (const DroppedBlock& d : page.dropped) {
     v1::DroppedBlock* block = out.add_dropped();
     block->set_text(d.text);

@@ -3,6 +3,8 @@
 #ifndef BROADSHEET_COMMON_PAGE_CONVERT_H_
 #define BROADSHEET_COMMON_PAGE_CONVERT_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "broadsheet/v1/article.pb.h"
@@ -30,6 +32,10 @@ v1::Article ArticleToProto(const Article& article, const Site& site, const std::
 
 // RFC 3339 text to a Timestamp; false when `text` is empty or not a time.
 bool ParseTimestamp(const std::string& text, google::protobuf::Timestamp* out);
+
+// The page's fetch time in Unix seconds, for PageParser::Parse (it dates
+// the page's relative times); nullopt when meta has none or it is not RFC 3339.
+std::optional<int64_t> FetchedSeconds(const PageMeta& meta);
 
 // Proto3 JSON of `message` on one line (the CLI's output format).
 std::string ToJsonLine(const google::protobuf::Message& message);

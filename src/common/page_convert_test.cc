@@ -45,13 +45,24 @@ TEST(PageConvertTest, JsonUsesProto3Names) {
   a.fingerprint = 42;
   a.image = {"A caption", "A credit"};
   page.articles.push_back(a);
-  page.comments.push_back({"a comment"});
+  page.comments.push_back({"a comment", "", std::nullopt});
+  page.comments.push_back({"second", "GeoffK", 1710410520});
   std::string json = ToJsonLine(ToProto(page, "pid", PageMeta{"src.txt", "", "", ""}));
   EXPECT_NE(json.find("\"source\":\"src.txt\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"wordCount\":3"), std::string::npos) << json;
   EXPECT_NE(json.find("\"fingerprint\":\"42\""), std::string::npos) << json;
-  EXPECT_NE(json.find("\"comments\":[{\"text\":\"a comment\"}]"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"comments\":[{\"text\":\"a comment\"},{\"text\":\"second\",\"author\":"
+                      "\"GeoffK\",\"postedAt\":\"2024-03-14T10:02:00Z\"}]"),
+            std::string::npos)
+      << json;
   EXPECT_EQ(json.find('\n'), std::string::npos);
+}
+
+TEST(PageConvertTest, FetchedSecondsReadsRfc3339) {
+  EXPECT_EQ(FetchedSeconds(PageMeta{"", "", "", "2024-03-14T10:02:00Z"}), 1710410520);
+  EXPECT_EQ(FetchedSeconds(PageMeta{"", "", "", "2024-03-14T11:02:00+01:00"}), 1710410520);
+  EXPECT_FALSE(FetchedSeconds(PageMeta{"", "", "", ""}).has_value());
+  EXPECT_FALSE(FetchedSeconds(PageMeta{"", "", "", "yesterday"}).has_value());
 }
 
 TEST(PageConvertTest, RejectedPageNamesReason) {

@@ -10,6 +10,8 @@ namespace {
 struct Token {
   enum Kind : uint8_t { kWord, kNumber, kMark } kind;
   std::string text;  // words ASCII-lowercased; marks one byte
+  size_t begin = 0;  // byte offsets in the line
+  size_t end = 0;
 };
 
 std::vector<Token> Tokenize(std::string_view s) {
@@ -23,7 +25,7 @@ std::vector<Token> Tokenize(std::string_view s) {
     if (c >= '0' && c <= '9') {
       size_t j = i;
       while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
-      out.push_back({Token::kNumber, std::string(s.substr(i, j - i))});
+      out.push_back({Token::kNumber, std::string(s.substr(i, j - i)), i, j});
       i = j;
     } else if (is_letter(c)) {
       size_t j = i;
@@ -32,10 +34,10 @@ std::vector<Token> Tokenize(std::string_view s) {
         char b = s[j++];
         word.push_back(b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
       }
-      out.push_back({Token::kWord, std::move(word)});
+      out.push_back({Token::kWord, std::move(word), i, j});
       i = j;
     } else {
-      if (c != ' ' && c != '\t') out.push_back({Token::kMark, std::string(1, s[i])});
+      if (c != ' ' && c != '\t') out.push_back({Token::kMark, std::string(1, s[i]), i, i + 1});
       ++i;
     }
   }
@@ -238,23 +240,163 @@ std::optional<Clock> TimeAt(const std::vector<Token>& t, size_t k) {
   return c;
 }
 
-// A time written just before the date at token `date` ("09:14, 21 June").
-std::optional<Clock> TimeBefore(const std::vector<Token>& t, size_t date) {
+// A time written just before the date at token `date` ("09:14, 21 June"),
+// and the token it starts at.
+struct ClockBefore {
+  Clock clock;
+  size_t start = 0;
+};
+std::optional<ClockBefore> TimeBefore(const std::vector<Token>& t, size_t date) {
   for (size_t back = 3; back <= 7 && back <= date; ++back) {
     std::optional<Clock> c = TimeAt(t, date - back);
     if (!c || !c->valid) continue;
     size_t next = c->next;
     if (Is(t, next, ",")) ++next;
-    if (next == date) return c;
+    if (next == date) return ClockBefore{*c, date - back};
   }
   return std::nullopt;
 }
 
+// "Monday", "Thu": the weekday often written before a date.
+bool IsWeekday(const Token& t) {
+  static constexpr std::array<std::string_view, 17> kDays = {
+      "mon",   "monday",   "tue", "tues",   "tuesday", "wed",      "wednesday", "thu",   "thur",
+      "thurs", "thursday", "fri", "friday", "sat",     "saturday", "sun",       "sunday"};
+  if (t.kind != Token::kWord) return false;
+  for (std::string_view d : kDays) {
+    if (t.text == d) return true;
+  }
+  return false;
+}
+
+// Seconds in one unit of a relative time ("hours", "Stunden", "jours"); 0
+// when the word is not one. Months and years are left out: their length
+// varies and sites round them too coarsely to date anything.
+int64_t UnitSeconds(const std::string& w) {
+  struct Unit {
+    const char* text;
+    int64_t seconds;
+  };
+  static constexpr std::array kUnits = {
+      Unit{"sec", 1},
+      Unit{"secs", 1},
+      Unit{"second", 1},
+      Unit{"seconds", 1},
+      Unit{"min", 60},
+      Unit{"mins", 60},
+      Unit{"minute", 60},
+      Unit{"minutes", 60},
+      Unit{"minuten", 60},
+      Unit{"minuto", 60},
+      Unit{"minutos", 60},
+      Unit{"minuti", 60},
+      Unit{"hr", 3600},
+      Unit{"hrs", 3600},
+      Unit{"hour", 3600},
+      Unit{"hours", 3600},
+      Unit{"heure", 3600},
+      Unit{"heures", 3600},
+      Unit{"stunde", 3600},
+      Unit{"stunden", 3600},
+      Unit{"hora", 3600},
+      Unit{"horas", 3600},
+      Unit{"ora", 3600},
+      Unit{"ore", 3600},
+      Unit{"day", 86400},
+      Unit{"days", 86400},
+      Unit{"jour", 86400},
+      Unit{"jours", 86400},
+      Unit{"tag", 86400},
+      Unit{"tage", 86400},
+      Unit{"tagen", 86400},
+      Unit{"día", 86400},
+      Unit{"días", 86400},
+      Unit{"dia", 86400},
+      Unit{"dias", 86400},
+      Unit{"giorno", 86400},
+      Unit{"giorni", 86400},
+      Unit{"week", 604800},
+      Unit{"weeks", 604800},
+      Unit{"wk", 604800},
+      Unit{"wks", 604800},
+      Unit{"semaine", 604800},
+      Unit{"semaines", 604800},
+      Unit{"woche", 604800},
+      Unit{"wochen", 604800},
+      Unit{"semana", 604800},
+      Unit{"semanas", 604800},
+      Unit{"settimana", 604800},
+      Unit{"settimane", 604800},
+  };
+  for (const Unit& u : kUnits) {
+    if (w == u.text) return u.seconds;
+  }
+  return 0;
+}
+
+// "2h", "15m", "3d", "1w": a unit letter glued to its number.
+int64_t CompactUnitSeconds(const std::string& w) {
+  if (w == "m") return 60;
+  if (w == "h") return 3600;
+  if (w == "d") return 86400;
+  if (w == "w") return 604800;
+  return 0;
+}
+
+// A count: digits, or the article or "one" of the five languages.
+std::optional<int64_t> CountAt(const std::vector<Token>& t, size_t i) {
+  if (IsNumber(t, i, 1, 4)) return std::stoi(t[i].text);
+  static constexpr std::array<std::string_view, 10> kOne = {
+      "a", "an", "one", "un", "une", "una", "uno", "einer", "einem", "einen"};
+  if (i < t.size() && t[i].kind == Token::kWord) {
+    for (std::string_view w : kOne) {
+      if (t[i].text == w) return 1;
+    }
+  }
+  return std::nullopt;
+}
+
+// A relative time starting at token i: "2 hours ago", "an hour ago", "2h",
+// "il y a 3 jours", "vor 2 Stunden", "hace 2 horas", "2 ore fa", "just now".
+std::optional<DateLineMatch> RelativeAt(const std::vector<Token>& t, size_t i, int64_t now) {
+  if (Is(t, i, "just") && Is(t, i + 1, "now"))
+    return DateLineMatch{now, t[i].begin, t[i + 1].end, true};
+  size_t n = i;  // the count
+  const bool prefixed = Is(t, i, "vor") || Is(t, i, "hace");
+  const bool il_y_a = Is(t, i, "il") && Is(t, i + 1, "y") && Is(t, i + 2, "a");
+  if (prefixed) n = i + 1;
+  if (il_y_a) n = i + 3;
+  const std::optional<int64_t> count = CountAt(t, n);
+  if (!count || n + 1 >= t.size() || t[n + 1].kind != Token::kWord) return std::nullopt;
+  const Token& unit = t[n + 1];
+  const bool glued = unit.begin == t[n].end && t[n].kind == Token::kNumber;
+  int64_t seconds = glued ? CompactUnitSeconds(unit.text) : 0;
+  size_t end = n + 2;
+  if (seconds != 0) {
+    if (Is(t, end, "ago")) ++end;
+    // "2h" only as a line's last word or before a mark ("2h · Edited"), so
+    // that "2d edition" or "3m people" are not read as times.
+    else if (end < t.size() && t[end].kind != Token::kMark)
+      return std::nullopt;
+  } else {
+    seconds = UnitSeconds(unit.text);
+    if (seconds == 0) return std::nullopt;
+    if (!prefixed && !il_y_a) {
+      if (!Is(t, end, "ago") && !Is(t, end, "fa")) return std::nullopt;
+      ++end;
+    }
+  }
+  return DateLineMatch{now - *count * seconds, t[i].begin, t[end - 1].end, true};
+}
+
 }  // namespace
 
-std::optional<int64_t> ParseDateLine(std::string_view line) {
+std::optional<DateLineMatch> FindDateLine(std::string_view line, std::optional<int64_t> now) {
   const std::vector<Token> t = Tokenize(line);
   for (size_t i = 0; i < t.size(); ++i) {
+    if (now) {
+      if (std::optional<DateLineMatch> m = RelativeAt(t, i, *now)) return m;
+    }
     std::optional<Date> date = DateAt(t, i);
     if (!date || !ValidDate(date->year, date->month, date->day)) continue;
     size_t k = date->next;
@@ -266,7 +408,18 @@ std::optional<int64_t> ParseDateLine(std::string_view line) {
     }
     std::optional<Clock> clock = TimeAt(t, k);
     if (clock && !clock->valid) continue;  // no time rather than a wrong one
-    if (!clock) clock = TimeBefore(t, i);  // "14:32, 3 June 2021"
+    size_t first = i;
+    size_t last = date->next - 1;
+    if (clock) {
+      last = clock->next - 1;
+    } else if (std::optional<ClockBefore> before = TimeBefore(t, i)) {  // "14:32, 3 June 2021"
+      clock = before->clock;
+      first = before->start;
+    }
+    if (first > 0 && IsWeekday(t[first - 1]))
+      --first;  // "Thu 14 March"
+    else if (first > 1 && Is(t, first - 1, ",") && IsWeekday(t[first - 2]))
+      first -= 2;
     int minutes = 0, offset = 0;
     if (clock) {
       minutes = clock->minutes;
@@ -275,10 +428,17 @@ std::optional<int64_t> ParseDateLine(std::string_view line) {
         offset = *clock->us_zone + (UsSummerTime(date->year, date->month, date->day) ? 60 : 0);
       }
     }
-    return DaysFromCivil(date->year, date->month, date->day) * 86400 + int64_t{minutes} * 60 -
-           int64_t{offset} * 60;
+    return DateLineMatch{DaysFromCivil(date->year, date->month, date->day) * 86400 +
+                             int64_t{minutes} * 60 - int64_t{offset} * 60,
+                         t[first].begin, t[last].end, false};
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> ParseDateLine(std::string_view line, std::optional<int64_t> now) {
+  std::optional<DateLineMatch> m = FindDateLine(line, now);
+  if (!m) return std::nullopt;
+  return m->seconds;
 }
 
 }  // namespace broadsheet

@@ -20,7 +20,27 @@ namespace broadsheet {
 // without a zone the time is read as UTC, without a time as midnight. Unix
 // seconds, or nullopt when the line holds no valid date between 1990 and
 // 2100.
-std::optional<int64_t> ParseDateLine(std::string_view line);
+//
+// With `now` (Unix seconds: for a crawled page, when it was fetched, the
+// moment its relative times were written for) a relative time counts too,
+// measured back from `now`: "2 hours ago", "an hour ago", "2h", "3 days
+// ago", "just now", "il y a 3 jours", "vor 2 Stunden", "hace 2 horas",
+// "2 ore fa". Whichever comes first in the line is taken.
+std::optional<int64_t> ParseDateLine(std::string_view line,
+                                     std::optional<int64_t> now = std::nullopt);
+
+// Where ParseDateLine's date sits in the line.
+struct DateLineMatch {
+  int64_t seconds = 0;    // Unix seconds
+  size_t begin = 0;       // byte offset of the date's first word (a weekday or
+                          // a time written before it included)
+  size_t end = 0;         // one past its last byte (its time and zone included)
+  bool relative = false;  // "2 hours ago": `seconds` counts back from `now`
+};
+
+// ParseDateLine, and where in `line` the date was found.
+std::optional<DateLineMatch> FindDateLine(std::string_view line,
+                                          std::optional<int64_t> now = std::nullopt);
 
 }  // namespace broadsheet
 

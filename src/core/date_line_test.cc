@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace broadsheet {
 namespace {
 
@@ -51,6 +53,50 @@ TEST(DateLineTest, NoFullOrValidDateIsNone) {
   EXPECT_FALSE(ParseDateLine("").has_value());
   // An impossible time keeps nothing rather than a wrong hour.
   EXPECT_FALSE(ParseDateLine("14 March 2024 13:00 pm").has_value());
+}
+
+TEST(DateLineTest, RelativeTimesCountBackFromNow) {
+  const int64_t now = k14Mar2024 + 12 * kHour;
+  EXPECT_EQ(ParseDateLine("2 hours ago", now), now - 2 * kHour);
+  EXPECT_EQ(ParseDateLine("Updated an hour ago", now), now - kHour);
+  EXPECT_EQ(ParseDateLine("15 mins ago", now), now - 15 * kMinute);
+  EXPECT_EQ(ParseDateLine("3 days ago", now), now - 3 * 24 * kHour);
+  EXPECT_EQ(ParseDateLine("DaveP \u00b7 2h", now), now - 2 * kHour);
+  EXPECT_EQ(ParseDateLine("1w ago", now), now - 7 * 24 * kHour);
+  EXPECT_EQ(ParseDateLine("Just now", now), now);
+  EXPECT_EQ(ParseDateLine("il y a 3 jours", now), now - 3 * 24 * kHour);
+  EXPECT_EQ(ParseDateLine("vor 2 Stunden", now), now - 2 * kHour);
+  EXPECT_EQ(ParseDateLine("hace 2 horas", now), now - 2 * kHour);
+  EXPECT_EQ(ParseDateLine("2 ore fa", now), now - 2 * kHour);
+  // Without a reference time, or without "ago", or a unit letter not at the
+  // end of the line, or a unit of no fixed length: nothing.
+  EXPECT_FALSE(ParseDateLine("2 hours ago").has_value());
+  EXPECT_FALSE(ParseDateLine("2 hours later", now).has_value());
+  EXPECT_FALSE(ParseDateLine("a 2d edition", now).has_value());
+  EXPECT_FALSE(ParseDateLine("3 months ago", now).has_value());
+  EXPECT_FALSE(ParseDateLine("2 h", now).has_value());
+  // A full date before a relative time wins, and the other way round.
+  EXPECT_EQ(ParseDateLine("14 March 2024 (2 days ago)", now), k14Mar2024);
+  EXPECT_EQ(ParseDateLine("2 days ago, 12 March 2024", now), now - 2 * 24 * kHour);
+}
+
+TEST(DateLineTest, FindReportsWhereTheDateIs) {
+  const std::string line = "GeoffK Thu 14 March 2024 10:02 GMT Reply";
+  const std::optional<DateLineMatch> m = FindDateLine(line);
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->seconds, k14Mar2024 + 10 * kHour + 2 * kMinute);
+  EXPECT_EQ(line.substr(m->begin, m->end - m->begin), "Thu 14 March 2024 10:02 GMT");
+
+  const std::string before = "Tom P, 09:14, 21 June 2024";
+  const std::optional<DateLineMatch> b = FindDateLine(before);
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(before.substr(b->begin, b->end - b->begin), "09:14, 21 June 2024");
+
+  const std::string relative = "Hilltowner 3 hours ago";
+  const std::optional<DateLineMatch> r = FindDateLine(relative, k14Mar2024);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(relative.substr(r->begin, r->end - r->begin), "3 hours ago");
+  EXPECT_EQ(r->seconds, k14Mar2024 - 3 * kHour);
 }
 
 }  // namespace

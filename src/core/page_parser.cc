@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cctype>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -162,8 +163,12 @@ class PageWork {
   // `site_from_profile`: the profile was chosen by the page's URL, so its
   // fixed site (if any) names the page when the page has no header line.
   PageWork(std::string_view text, const Profile& profile, bool site_from_profile,
-           const ParseOptions& options)
-      : text_(text), profile_(profile), site_from_profile_(site_from_profile), options_(options) {}
+           const ParseOptions& options, std::optional<int64_t> fetched_at)
+      : text_(text),
+        profile_(profile),
+        site_from_profile_(site_from_profile),
+        options_(options),
+        fetched_at_(fetched_at) {}
 
   ParseResult Run();
 
@@ -189,6 +194,8 @@ class PageWork {
   void Drop(size_t i);
   void ProcessSegment(size_t begin, size_t end);
   void Leftovers(size_t begin, size_t end);
+  // The comment in block i, with its author and time from the lines above it.
+  Comment CommentAt(size_t i) const;
   void SetImage(Article* a, const Block& b);
   bool TitleLikeBefore(const std::vector<size_t>& lead_text, size_t limit) const;
   void TakeCaptionAfterCredit(std::vector<size_t>* lead_text);
@@ -200,6 +207,7 @@ class PageWork {
   const Profile& profile_;
   const bool site_from_profile_;
   const ParseOptions& options_;
+  const std::optional<int64_t> fetched_at_;  // Unix seconds; "2 hours ago" counts from it
   std::string arena_;     // folded blocks, then kArenaPad zero bytes
   size_t arena_len_ = 0;  // bytes of folded text in arena_
   std::vector<Block> blocks_;
@@ -438,7 +446,11 @@ void PageWork::ApplyRules() {
     if (in_comments) {
       // Comments are sentences or long; short unpunctuated lines under a
       // comment count ("Comments (12)") are the page's link lists.
-      const bool comment_like = b.tokens >= 4 && (b.bullet != 0 || b.ends_punct || b.len >= 80);
+      // A short one ("Well said!") counts right under its commenter's time.
+      const bool comment_like =
+          (b.tokens >= 4 && (b.bullet != 0 || b.ends_punct || b.len >= 80)) ||
+          (b.ends_punct && blocks_[i - 1].kind == Kind::kDrop &&
+           FindDateLine(Text(blocks_[i - 1]), fetched_at_.value_or(0)).has_value());
       b.kind = comment_like ? Kind::kComment : Kind::kDrop;
       if (b.kind == Kind::kDrop) b.rule = "comment_meta";
       continue;
@@ -781,6 +793,103 @@ std::optional<size_t> PageWork::TakeOpeningQuestion(std::vector<size_t>* lead_te
   return c;
 }
 
+// A commenter's name as comment sections print it ("Maureen Quinn",
+// "DaveP", "@harbour_dan"), not one of the section's buttons ("Reply",
+// "Like (4)", "Sort by: Newest", "Report abuse").
+bool CommenterNameLike(std::string_view s) {
+  if (s.empty() || s.size() > 40) return false;
+  const unsigned char first = static_cast<unsigned char>(s[0]);
+  if (!(std::isalpha(first) || first >= 0x80 || first == '@')) return false;
+  static constexpr std::string_view kPunct = "():;|?!,\"*=<>[]{}";
+  if (s.find_first_of(kPunct) != std::string_view::npos) return false;
+  if (s.find("\u2026") != std::string_view::npos) return false;  // "Join the discussion…"
+  static constexpr std::array<std::string_view, 40> kButtons = {
+      "reply", "replies",   "report",      "abuse",     "share",   "like",     "likes",
+      "flag",  "recommend", "recommended", "permalink", "edit",    "edited",   "delete",
+      "hide",  "show",      "more",        "less",      "newest",  "oldest",   "sort",
+      "by",    "top",       "best",        "follow",    "upvote",  "downvote", "vote",
+      "votes", "quote",     "link",        "load",      "view",    "all",      "cancel",
+      "block", "collapse",  "expand",      "translate", "comments"};
+  int words = 0;
+  bool buttons_only = true;
+  for (size_t i = 0; i < s.size();) {
+    const size_t sp = std::min(s.find(' ', i), s.size());
+    std::string word(s.substr(i, sp - i));
+    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // A word without a letter or digit ("\u2022", "\u203a") only separates;
+    // U+2000-U+2FFF (lead byte 0xE2) holds punctuation and symbols, no letters.
+    const bool symbol = std::none_of(word.begin(), word.end(), [](char ch) {
+      const auto b = static_cast<unsigned char>(ch);
+      return std::isalnum(b) || (b >= 0xC0 && b != 0xE2);
+    });
+    if (!word.empty() && !symbol) {
+      ++words;
+      buttons_only =
+          buttons_only && std::find(kButtons.begin(), kButtons.end(), word) != kButtons.end();
+    }
+    i = sp + 1;
+  }
+  return words >= 1 && words <= 4 && !buttons_only;
+}
+
+// "Maureen Quinn says:" -> "Maureen Quinn"; also "wrote:", "said:" and a
+// bare trailing colon, and the separators left before a date ("DaveP ·").
+std::string_view StripCommenterSuffix(std::string_view s) {
+  static constexpr std::array<std::string_view, 8> kVerbs = {
+      " says", " said", " wrote", " writes", " commented", " replied", " on", " at"};
+  while (true) {
+    s = text::Trim(s);
+    const size_t before = s.size();
+    for (std::string_view sep : {":", "\u00b7", "\u2022", "|", "-", "\u2013", "\u2014", ","}) {
+      if (s.ends_with(sep)) s.remove_suffix(sep.size());
+    }
+    for (std::string_view verb : kVerbs) {
+      if (s.size() > verb.size() &&
+          std::equal(
+              verb.begin(), verb.end(), s.end() - static_cast<ptrdiff_t>(verb.size()),
+              [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+        s.remove_suffix(verb.size());
+        break;
+      }
+    }
+    if (s.size() == before) return s;
+  }
+}
+
+Comment PageWork::CommentAt(size_t i) const {
+  Comment c{std::string(Text(blocks_[i])), {}, std::nullopt};
+  // The lines right above it that no rule kept name the commenter and the
+  // time, on one line ("GeoffK 14 March 2024 10:02", "R. Okonkwo \u2022 3
+  // hours ago") or two ("Maureen Quinn says:" then "April 12, 2026 at 6:41
+  // pm"; "DaveP" then "2 hours ago"). Without a fetch time a relative time
+  // dates nothing but still marks the line.
+  auto meta = [&](size_t k) -> std::optional<std::string_view> {
+    if (k >= i || i - k > 2 || blocks_[k].kind != Kind::kDrop) return std::nullopt;
+    return Text(blocks_[k]);
+  };
+  auto when = [&](std::string_view line) { return FindDateLine(line, fetched_at_.value_or(0)); };
+  auto take_name = [&](std::string_view name) {
+    name = StripCommenterSuffix(name);
+    if (CommenterNameLike(name)) c.author = std::string(name);
+  };
+  const std::optional<std::string_view> nearest = i > 0 ? meta(i - 1) : std::nullopt;
+  if (!nearest) return c;
+  const std::optional<std::string_view> above = i > 1 ? meta(i - 2) : std::nullopt;
+  if (std::optional<DateLineMatch> date = when(*nearest)) {
+    if (!date->relative || fetched_at_) c.posted_at = date->seconds;
+    take_name(nearest->substr(0, date->begin));
+    if (c.author.empty() && above && !when(*above)) take_name(*above);
+  } else {
+    take_name(*nearest);
+    if (!c.author.empty() && above) {
+      if (std::optional<DateLineMatch> date = when(*above)) {
+        if (!date->relative || fetched_at_) c.posted_at = date->seconds;
+      }
+    }
+  }
+  return c;
+}
+
 // Blocks that belong to no article: comments, or dropped.
 void PageWork::Leftovers(size_t begin, size_t end) {
   for (size_t i = begin; i < end; ++i) {
@@ -788,7 +897,7 @@ void PageWork::Leftovers(size_t begin, size_t end) {
     if (b.used) continue;
     if (b.kind == Kind::kComment) {
       b.used = true;
-      page_.comments.push_back({std::string(Text(b))});
+      page_.comments.push_back(CommentAt(i));
     } else if ((b.kind == Kind::kAuthorBoxName || b.kind == Kind::kAuthorBoxBio) &&
                !page_.articles.empty() && page_.articles.back().author.name.empty() &&
                b.kind == Kind::kAuthorBoxName && i + 1 < end) {
@@ -976,7 +1085,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
         b.used = blocks_[i + 1].used = true;
       } else if (b.kind == Kind::kComment) {
         b.used = true;
-        page_.comments.push_back({std::string(Text(b))});
+        page_.comments.push_back(CommentAt(i));
       } else {
         Drop(i);
       }
@@ -986,9 +1095,9 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     // a full date (profile rules drop these lines; their text stays here).
     for (size_t i = lead_start; i < tail_end && !a.published_at; ++i) {
       const Block& b = blocks_[i];
-      if (b.kind == Kind::kDrop &&
-          (b.rule == "dateline" || b.rule == "dateline_intl" || b.rule == "published_line")) {
-        a.published_at = ParseDateLine(Text(b));
+      if (b.kind == Kind::kDrop && (b.rule == "dateline" || b.rule == "dateline_intl" ||
+                                    b.rule == "published_line" || b.rule == "relative_time")) {
+        a.published_at = ParseDateLine(Text(b), fetched_at_);
       }
     }
     for (size_t i : body) a.word_count += static_cast<int>(blocks_[i].tokens);
@@ -1144,11 +1253,12 @@ std::optional<ParseError> Validate(std::string_view text, size_t max_bytes) {
 PageParser::PageParser(ProfileSet profiles, ParseOptions options)
     : profiles_(std::move(profiles)), options_(options) {}
 
-ParseResult PageParser::Parse(std::string_view text, std::string_view url) const {
+ParseResult PageParser::Parse(std::string_view text, std::string_view url,
+                              std::optional<int64_t> fetched_at) const {
   if (auto err = Validate(text, options_.max_page_bytes)) return *err;
   const Profile* by_url = profiles_.ForUrl(url);
   PageWork work(text, by_url != nullptr ? *by_url : profiles_.Detect(text), by_url != nullptr,
-                options_);
+                options_, fetched_at);
   return work.Run();
 }
 

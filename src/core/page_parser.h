@@ -13,6 +13,8 @@
 #define BROADSHEET_CORE_PAGE_PARSER_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string_view>
 #include <variant>
 
@@ -37,7 +39,10 @@ class PageParser {
   PageParser(ProfileSet profiles, ParseOptions options);
 
   // `url` (may be empty) selects a per-site profile by host name.
-  ParseResult Parse(std::string_view text, std::string_view url = {}) const;
+  // `fetched_at` (Unix seconds, when the crawler fetched the page) dates the
+  // page's relative times ("2 hours ago"); without it they date nothing.
+  ParseResult Parse(std::string_view text, std::string_view url = {},
+                    std::optional<int64_t> fetched_at = std::nullopt) const;
 
  private:
   ProfileSet profiles_;

@@ -45,8 +45,9 @@ class PageParserTest : public ::testing::Test {
     return set.ok() ? *set : ProfileSet::Builtin();
   }
 
-  ParsedPage MustParse(std::string_view text, std::string_view url = {}) {
-    auto result = parser_.Parse(text, url);
+  ParsedPage MustParse(std::string_view text, std::string_view url = {},
+                       std::optional<int64_t> fetched_at = std::nullopt) {
+    auto result = parser_.Parse(text, url, fetched_at);
     if (auto* err = std::get_if<ParseError>(&result)) {
       ADD_FAILURE() << RejectReasonName(err->reason) << ": " << err->message;
       return {};
@@ -531,6 +532,65 @@ TEST_F(PageParserTest, BlogPostedByLineCommentsAndCommentForm) {
   EXPECT_EQ(page.comments[0].text.substr(0, 14), "What a lovely ");
   EXPECT_EQ(page.comments[1].text.substr(0, 14), "Well done to e");
   EXPECT_TRUE(Dropped(page, "comment_form", "Save my name"));
+}
+
+// Comments keep who wrote them and when, in the layouts comment sections
+// use: "X says:" over the date, name and date on one line, a name over a
+// relative time, "Name \u2022 3 hours ago" with reply/share buttons; the
+// buttons, sort links and "Join the discussion" are never a name.
+TEST_F(PageParserTest, CommentsKeepTheirAuthorsAndTimes) {
+  constexpr int64_t kHour = 3600;
+  const ParsedPage blog = MustParse(Fixture("blog_with_comment_form.txt"));
+  ASSERT_EQ(blog.comments.size(), 2u);
+  EXPECT_EQ(blog.comments[0].author, "Maureen Quinn");
+  EXPECT_EQ(blog.comments[0].posted_at, 1776019260);  // 2026-04-12 18:41 UTC
+  EXPECT_EQ(blog.comments[1].author, "Tom P");
+  EXPECT_EQ(blog.comments[1].posted_at, 1776070920);  // 2026-04-13 09:02 UTC
+
+  const ParsedPage clinic = MustParse(Fixture("noisy_clinic_closing_line.txt"));
+  ASSERT_EQ(clinic.comments.size(), 2u);
+  EXPECT_EQ(clinic.comments[0].author, "GeoffK");
+  EXPECT_EQ(clinic.comments[0].posted_at, 1710410520);  // 2024-03-14 10:02 UTC
+  EXPECT_EQ(clinic.comments[1].author, "ValleyMum");
+
+  // Relative times count back from the fetch time; without one they date
+  // nothing, and the commenter is still found.
+  constexpr int64_t kFetched = 1779278400;  // 2026-05-20 12:00 UTC
+  const ParsedPage handle = MustParse(Fixture("noisy_handle_under_byline.txt"), {}, kFetched);
+  ASSERT_EQ(handle.comments.size(), 2u);
+  EXPECT_EQ(handle.comments[0].author, "DaveP");
+  EXPECT_EQ(handle.comments[0].posted_at, kFetched - 2 * kHour);
+  EXPECT_EQ(handle.comments[1].author, "Hilltowner");
+  EXPECT_EQ(handle.comments[1].posted_at, kFetched - 3 * kHour);
+
+  const std::string threaded = Fixture("commuter_story_threaded_comments.txt");
+  for (std::optional<int64_t> fetched :
+       {std::optional<int64_t>(kFetched), std::optional<int64_t>()}) {
+    const ParsedPage page = MustParse(threaded, {}, fetched);
+    ASSERT_EQ(page.articles.size(), 1u);
+    EXPECT_EQ(page.articles[0].author.name, "Carys Penhallow");
+    ASSERT_EQ(page.comments.size(), 4u);
+    EXPECT_EQ(page.comments[0].author, "R. Okonkwo");
+    EXPECT_EQ(page.comments[1].author, "Petra Lindqvist");
+    EXPECT_EQ(page.comments[2].author, "Mark W.");
+    // A short comment right under its commenter's time is still a comment.
+    EXPECT_EQ(page.comments[3].text, "Well said!");
+    EXPECT_EQ(page.comments[3].author, "Jo Tranter");
+    if (fetched) {
+      EXPECT_EQ(page.articles[0].published_at, kFetched - 40 * 60);  // "Updated 40 minutes ago"
+      EXPECT_EQ(page.comments[0].posted_at, kFetched - 3 * kHour);
+      EXPECT_EQ(page.comments[2].posted_at, kFetched - 24 * kHour);  // "a day ago \u2022 edited"
+    } else {
+      EXPECT_FALSE(page.articles[0].published_at.has_value());
+      for (const Comment& c : page.comments) EXPECT_FALSE(c.posted_at.has_value());
+    }
+  }
+
+  // Comments with no name or time above them have neither.
+  const ParsedPage bare = MustParse(Fixture("site_header_bullets_comments.txt"));
+  ASSERT_EQ(bare.comments.size(), 2u);
+  EXPECT_TRUE(bare.comments[0].author.empty());
+  EXPECT_FALSE(bare.comments[0].posted_at.has_value());
 }
 
 // Wire layout: byline, read time, date and "Updated ... ago" between the

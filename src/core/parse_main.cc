@@ -6,12 +6,14 @@
 //                              [--max-page-bytes N] [FILE...]
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "core/date_line.h"
 #include "core/page_parser.h"
 #include "core/page_reader.h"
 #include "core/profile_loader.h"
@@ -23,6 +25,16 @@ using Json = nlohmann::ordered_json;
 
 void PutIf(Json& j, const char* key, const std::string& v) {
   if (!v.empty()) j[key] = v;
+}
+
+// Unix seconds as proto3 JSON prints a Timestamp ("2024-03-14T06:30:00Z").
+std::string Rfc3339(int64_t seconds) {
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 Json ToJson(const std::string& source, const ParsedPage& page) {
@@ -50,11 +62,17 @@ Json ToJson(const std::string& source, const ParsedPage& page) {
     if (a.word_count != 0) ja["wordCount"] = a.word_count;
     PutIf(ja, "language", a.language);
     if (a.fingerprint != 0) ja["fingerprint"] = std::to_string(a.fingerprint);
+    if (a.published_at) ja["publishedAt"] = Rfc3339(*a.published_at);
     articles.push_back(std::move(ja));
   }
   if (!articles.empty()) j["articles"] = std::move(articles);
   Json comments = Json::array();
-  for (const auto& c : page.comments) comments.push_back(Json{{"text", c.text}});
+  for (const auto& c : page.comments) {
+    Json jc{{"text", c.text}};
+    PutIf(jc, "author", c.author);
+    if (c.posted_at) jc["postedAt"] = Rfc3339(*c.posted_at);
+    comments.push_back(std::move(jc));
+  }
   if (!comments.empty()) j["comments"] = std::move(comments);
   Json dropped = Json::array();
   for (const auto& d : page.dropped) dropped.push_back(Json{{"text", d.text}, {"rule", d.rule}});
@@ -122,7 +140,8 @@ int RunParse(int argc, char** argv) {
                     {{"reason", std::string(broadsheet::RejectReasonName(rec.error->reason))},
                      {"message", rec.error->message}}}};
       } else {
-        auto result = parser.Parse(rec.text, rec.url);
+        // The crawler's fetch time (RFC 3339) dates the page's relative times.
+        auto result = parser.Parse(rec.text, rec.url, broadsheet::ParseDateLine(rec.fetched_at));
         if (auto* page = std::get_if<ParsedPage>(&result)) {
           out = ToJson(rec.source, *page);
         } else {

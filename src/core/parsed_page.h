@@ -41,8 +41,13 @@ struct Article {
   std::optional<int64_t> published_at;
 };
 
+// A reader's comment under the articles, kept apart from them.
 struct Comment {
   std::string text;
+  std::string author;  // the commenter's name or handle as shown; may be empty
+  // Unix seconds, from the comment's date line (a relative one, "2 hours
+  // ago", counted from the page's fetch time); unset when not shown.
+  std::optional<int64_t> posted_at;
 };
 
 // A block the parser dropped and the rule (profile entry) that dropped it.
