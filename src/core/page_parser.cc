@@ -86,6 +86,9 @@ constexpr double kStopwordsLow = 0.30;
 constexpr double kStopwordsHigh = 0.32;
 constexpr int kMaxGap = 4;             // non-content blocks tolerated inside a body
 constexpr uint32_t kMaxBioChars = 400;
+// Pull quotes: a sentence or two, at least a few words.
+constexpr uint32_t kMaxPullQuoteChars = 300;
+constexpr size_t kMinPullQuoteChars = 24;
 constexpr uint32_t kMinArticleTokens = 30;
 // One-sentence paragraphs (ApplyContext): how many in a row, and how much
 // text together, make body text.
@@ -178,6 +181,10 @@ class PageWork {
   void Measure(Block* b);
   bool StartsWithStopword(std::string_view s) const;
   void ApplyRules();
+  // A cookie consent banner's text and heading, found by its buttons.
+  void DropConsentBanners();
+  // The site's name alone on the page's first line, over its menu.
+  void FindMasthead();
   void Classify(bool use_stopwords);
   void ApplyContext();
   bool TitleLike(size_t i, bool after_marker) const;
@@ -194,6 +201,9 @@ class PageWork {
   void Drop(size_t i);
   void ProcessSegment(size_t begin, size_t end);
   void Leftovers(size_t begin, size_t end);
+  // A quoted line repeating words of a longer paragraph of the same story
+  // is a pull quote, set in large type beside the text: dropped, once.
+  void DropPullQuotes(std::vector<size_t>* body);
   // The comment in block i, with its author and time from the lines above it.
   Comment CommentAt(size_t i) const;
   void SetImage(Article* a, const Block& b);
@@ -486,6 +496,83 @@ void PageWork::ApplyRules() {
       }
     }
   }
+  DropConsentBanners();
+  if (page_.site.name.empty()) FindMasthead();
+}
+
+// A publication's name as its masthead prints it: "The Marsh Gazette",
+// "Harbour Business Daily", "Le Courrier de l'Ouest"; capitalised words
+// and a few lower-case joining words, no digits or sentence punctuation.
+bool MastheadLike(std::string_view s) {
+  if (s.empty() || s.size() > 40) return false;
+  static constexpr std::array<std::string_view, 12> kJoin = {
+      "of", "the", "and", "&", "de", "du", "des", "la", "le", "der", "die", "von"};
+  int words = 0;
+  for (size_t i = 0; i < s.size();) {
+    const size_t sp = std::min(s.find(' ', i), s.size());
+    const std::string_view word = s.substr(i, sp - i);
+    i = sp + 1;
+    if (word.empty()) continue;
+    ++words;
+    if (std::any_of(word.begin(), word.end(), [](char c) {
+          return (c >= '0' && c <= '9') || c == '.' || c == ',' || c == ':' || c == '!' ||
+                 c == '?' || c == '|' || c == '"';
+        })) {
+      return false;
+    }
+    const auto first = static_cast<unsigned char>(word[0]);
+    const bool capital = (first >= 'A' && first <= 'Z') || first >= 0xC0;
+    if (!capital && (words == 1 || std::find(kJoin.begin(), kJoin.end(), word) == kJoin.end())) {
+      return false;
+    }
+  }
+  return words >= 2 && words <= 5;  // one word is more often a section ("Business")
+}
+
+void PageWork::FindMasthead() {
+  // Past a consent banner or a skip link, not past the menu itself.
+  size_t i = 0;
+  auto menu_item = [&](const Block& b) {
+    return b.kind == Kind::kDrop && (b.rule == "site_nav" || b.rule == "nav_pipe_list") &&
+           !Text(b).starts_with("Skip");
+  };
+  while (i < blocks_.size() && blocks_[i].kind == Kind::kDrop && !menu_item(blocks_[i])) ++i;
+  if (i + 2 >= blocks_.size()) return;
+  Block& b = blocks_[i];
+  if (b.kind != Kind::kText || b.bullet != 0 || !MastheadLike(Text(b))) return;
+  // The site's menu right under it: two or more of the next five lines.
+  int menu = 0;
+  for (size_t j = i + 1; j < blocks_.size() && j <= i + 5; ++j) {
+    // A menu on one line ("News | Sport | What's On") counts for its items.
+    menu += !menu_item(blocks_[j])                                 ? 0
+            : Text(blocks_[j]).find('|') != std::string_view::npos ? 2
+                                                                   : 1;
+  }
+  if (menu < 2) return;
+  b.kind = Kind::kSiteHeader;
+  b.used = true;
+  page_.site.name = std::string(Text(b));
+}
+
+// "Cookies" or "privacy" in a line, any case.
+bool MentionsCookiesOrPrivacy(std::string_view s) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("cookie") != std::string::npos || lower.find("privacy") != std::string::npos;
+}
+
+void PageWork::DropConsentBanners() {
+  for (size_t i = 1; i < blocks_.size(); ++i) {
+    if (blocks_[i].rule != "cookie_button" || blocks_[i - 1].rule == "cookie_button") continue;
+    // The banner's text over its buttons (too long for the rules, which skip
+    // prose) and its heading ("We value your privacy").
+    for (size_t j = i; j > 0 && i - j < 3; --j) {
+      Block& b = blocks_[j - 1];
+      if (b.kind != Kind::kText || !MentionsCookiesOrPrivacy(Text(b))) break;
+      b.kind = Kind::kDrop;
+      b.rule = "cookie_notice";
+    }
+  }
 }
 
 void PageWork::Classify(bool use_stopwords) {
@@ -523,6 +610,13 @@ bool InBodyInterruption(const Block& b) {
   if (b.rule == "related_links") return b.tokens > 3;
   return b.rule == "advert" || b.rule == "newsletter_signup" || b.rule == "newsletter_form" ||
          b.rule == "share_bar" || b.rule == "audio_player";
+}
+
+// A heading that closes a story ("Related articles", "Most read"); a
+// "Related: headline" link inside a body is an interruption instead.
+bool SectionEndHeading(const Block& b) {
+  return b.kind == Kind::kDrop && (b.rule == "related_links" || b.rule == "related_links_intl") &&
+         !InBodyInterruption(b);
 }
 
 void PageWork::ApplyContext() {
@@ -890,6 +984,51 @@ Comment PageWork::CommentAt(size_t i) const {
   return c;
 }
 
+// The words of a quoted line without its quote marks and closing
+// punctuation: "“People can hear it,”" -> "People can hear it". Empty when
+// the line does not open with a quote mark.
+std::string_view QuotedCore(std::string_view s) {
+  static constexpr std::array<std::string_view, 4> kOpen = {"\u201c", "\"", "\u2018", "\u00ab"};
+  bool quoted = false;
+  for (std::string_view q : kOpen) {
+    if (s.starts_with(q)) {
+      s.remove_prefix(q.size());
+      quoted = true;
+      break;
+    }
+  }
+  if (!quoted) return {};
+  while (!s.empty()) {
+    bool trimmed = false;
+    for (std::string_view tail : {"\u201d", "\"", "\u2019", "\u00bb", ".", ",", "!", "?", " "}) {
+      if (s.ends_with(tail)) {
+        s.remove_suffix(tail.size());
+        trimmed = true;
+      }
+    }
+    if (!trimmed) break;
+  }
+  return s;
+}
+
+void PageWork::DropPullQuotes(std::vector<size_t>* body) {
+  bool any = false;
+  for (size_t i : *body) {
+    Block& b = blocks_[i];
+    if (b.bullet != 0 || b.len > kMaxPullQuoteChars) continue;
+    const std::string_view core = QuotedCore(Text(b));
+    if (core.size() < kMinPullQuoteChars) continue;
+    if (std::any_of(body->begin(), body->end(), [&](size_t j) {
+          return blocks_[j].len > b.len && Text(blocks_[j]).find(core) != std::string_view::npos;
+        })) {
+      b.kind = Kind::kDrop;
+      b.rule = "pull_quote";
+      any = true;
+    }
+  }
+  if (any) std::erase_if(*body, [&](size_t i) { return blocks_[i].kind == Kind::kDrop; });
+}
+
 // Blocks that belong to no article: comments, or dropped.
 void PageWork::Leftovers(size_t begin, size_t end) {
   for (size_t i = begin; i < end; ++i) {
@@ -915,6 +1054,8 @@ void PageWork::Leftovers(size_t begin, size_t end) {
 
 void PageWork::ProcessSegment(size_t begin, size_t end) {
   size_t lead_start = begin;
+  // A story in this segment ended at a "Recommended for you"-like heading.
+  bool section_closed = false;
   while (lead_start < end) {
     size_t g = lead_start;
     while (g < end && !(blocks_[g].good && blocks_[g].kind == Kind::kText)) ++g;
@@ -926,6 +1067,12 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     for (; k < end; ++k) {
       const Block& b = blocks_[k];
       if (b.kind == Kind::kBio && ConfirmedBio(k, end)) break;
+      // "Recommended for you", "More on this story": what follows are other
+      // stories' teasers, however much they read like prose.
+      if (SectionEndHeading(b) && last_good > g) {
+        section_closed = true;
+        break;
+      }
       if (b.kind == Kind::kText || b.kind == Kind::kBio) {
         if (b.good) {
           last_good = k;
@@ -954,6 +1101,15 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
                                 IsTextKind(blocks_[j + 1].kind);
       if (!(b.bullet != 0 || list_heading || (b.ends_punct && b.tokens >= 3))) break;
       body_end = j + 1;
+    }
+    // A bare name right under the last paragraph, with no paragraph after
+    // it, signs the piece (obituaries, letters, first-person columns).
+    if (body_end < end && blocks_[body_end].kind == Kind::kText && blocks_[body_end].bullet == 0 &&
+        NameLike(Text(blocks_[body_end])) && (body_end + 1 == end || !blocks_[body_end + 1].good)) {
+      Block& sign_off = blocks_[body_end];
+      sign_off.kind = Kind::kByline;
+      sign_off.name = Text(sign_off);
+      sign_off.rule = "sign_off";
     }
     // Tail: author lines, credits and boilerplate after the body.
     size_t tail_end = body_end;
@@ -1037,12 +1193,24 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       }
       if (take) standfirst = body[0], body.erase(body.begin());
     }
+    DropPullQuotes(&body);
     uint32_t tokens = 0;
     for (size_t i : body) tokens += blocks_[i].tokens;
-    if (tokens < kMinArticleTokens || (title == end && tokens < 3 * kMinArticleTokens)) {
+    // Under "Recommended for you" and the like: headlines, each over one
+    // summary, are teasers for other stories; an article has two paragraphs
+    // in a row somewhere.
+    bool teasers = false;
+    if (section_closed) {
+      teasers = true;
+      for (size_t j = 1; j < body.size() && teasers; ++j) {
+        teasers =
+            !(body[j] == body[j - 1] + 1 && blocks_[body[j]].good && blocks_[body[j - 1]].good);
+      }
+    }
+    if (teasers || tokens < kMinArticleTokens || (title == end && tokens < 3 * kMinArticleTokens)) {
       for (size_t i = lead_start; i < tail_end; ++i) {
         if (!blocks_[i].used && blocks_[i].rule.empty() && IsTextKind(blocks_[i].kind)) {
-          blocks_[i].rule = "too_short_for_article";
+          blocks_[i].rule = teasers ? "teasers" : "too_short_for_article";
         }
       }
       Leftovers(lead_start, tail_end);
@@ -1055,6 +1223,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       blocks_[standfirst].used = true;
     }
     std::string byline;
+    std::optional<size_t> top_bio;
     simhash_internal::Accumulator fingerprint;
     for (size_t i = lead_start; i < tail_end; ++i) {
       Block& b = blocks_[i];
@@ -1086,11 +1255,24 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       } else if (b.kind == Kind::kComment) {
         b.used = true;
         page_.comments.push_back(CommentAt(i));
+      } else if (b.kind == Kind::kBio && lead_start == 0 && i < g && !b.name.empty() && !top_bio) {
+        top_bio = i;  // decided once the story's own author lines are read
       } else {
         Drop(i);
       }
     }
     if (a.author.name.empty()) a.author.name = std::move(byline);
+    // An "About the author" box above the page's first story is its
+    // author's when the story names no other.
+    if (top_bio) {
+      if (a.author.name.empty() || a.author.name == blocks_[*top_bio].name) {
+        a.author.name = std::string(blocks_[*top_bio].name);
+        if (a.author.bio.empty()) a.author.bio = std::string(Text(blocks_[*top_bio]));
+        blocks_[*top_bio].used = true;
+      } else {
+        Drop(*top_bio);
+      }
+    }
     // The publication time: the first date line around the story that holds
     // a full date (profile rules drop these lines; their text stays here).
     for (size_t i = lead_start; i < tail_end && !a.published_at; ++i) {

@@ -202,7 +202,8 @@ TEST_F(PageParserTest, RegionalPaperWithBylineRoleAudioAndRelatedLists) {
   EXPECT_TRUE(Dropped(page, "byline_role", "Health reporter"));
   EXPECT_TRUE(Dropped(page, "audio_player", "Listen to this article"));
   EXPECT_TRUE(Dropped(page, "comment_meta", "Councillors call for"));
-  EXPECT_EQ(page.site.name, "");
+  // The masthead over the one-line menu names the site.
+  EXPECT_EQ(page.site.name, "Northgate Evening Star");
 }
 
 TEST_F(PageParserTest, MagazineFeatureWithConsentBannerListAndRecommendations) {
@@ -577,7 +578,8 @@ TEST_F(PageParserTest, CommentsKeepTheirAuthorsAndTimes) {
     EXPECT_EQ(page.comments[3].text, "Well said!");
     EXPECT_EQ(page.comments[3].author, "Jo Tranter");
     if (fetched) {
-      EXPECT_EQ(page.articles[0].published_at, kFetched - 40 * 60);  // "Updated 40 minutes ago"
+      EXPECT_EQ(page.articles[0].published_at,
+                kFetched - 40 * int64_t{60});  // "Updated 40 minutes ago"
       EXPECT_EQ(page.comments[0].posted_at, kFetched - 3 * kHour);
       EXPECT_EQ(page.comments[2].posted_at, kFetched - 24 * kHour);  // "a day ago \u2022 edited"
     } else {
@@ -591,6 +593,86 @@ TEST_F(PageParserTest, CommentsKeepTheirAuthorsAndTimes) {
   ASSERT_EQ(bare.comments.size(), 2u);
   EXPECT_TRUE(bare.comments[0].author.empty());
   EXPECT_FALSE(bare.comments[0].posted_at.has_value());
+}
+
+// A cookie consent banner over the masthead, and teasers with summaries
+// under "Recommended for you" after the story: the banner is not an
+// article, the teasers are neither the story's body nor an article of their
+// own, and the masthead over the menu names the site.
+TEST_F(PageParserTest, ConsentBannerTeasersAndMasthead) {
+  const ParsedPage page = MustParse(Fixture("consent_banner_recommended_teasers.txt"));
+  EXPECT_EQ(page.site.name, "The Marsh Gazette");
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Flood defence work on the Wyvern to start in May");
+  EXPECT_EQ(a.author.name, "Tomasz Brennan");
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs.back().rfind("The agency said the design", 0), 0u);
+  ExpectNoneInBody(Body(a), {"cookies", "harvest", "Village school"});
+  EXPECT_TRUE(Dropped(page, "cookie_notice", "We value your privacy"));
+  EXPECT_TRUE(Dropped(page, "cookie_notice", "143 partners use cookies"));
+  EXPECT_TRUE(Dropped(page, "teasers", "Farmers warn of late harvest"));
+
+  // A section name over the menu is not the site, nor is a name after it.
+  const ParsedPage section = MustParse("Business\nHome\nNews\nSport\n" + FerryPage(""));
+  EXPECT_TRUE(section.site.name.empty()) << section.site.name;
+  const ParsedPage after_menu =
+      MustParse("Home\nNews\nHarbour Post\nSport\nJobs\n" + FerryPage(""));
+  EXPECT_TRUE(after_menu.site.name.empty()) << after_menu.site.name;
+}
+
+// An obituary: the subject's life dates are not the title, the standfirst
+// under the title stays, and the writer's name signing off after the last
+// paragraph is the author.
+TEST_F(PageParserTest, ObituaryLifeDatesAndSignOff) {
+  const ParsedPage page = MustParse(Fixture("obituary_life_dates_sign_off.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Margaret Oyelaran obituary");
+  EXPECT_EQ(a.standfirst.rfind("Headteacher who turned round a failing school", 0), 0u)
+      << a.standfirst;
+  EXPECT_EQ(a.author.name, "Kemi Oyelaran");
+  EXPECT_EQ(a.image.credit, "Family handout");
+  ASSERT_EQ(a.paragraphs.size(), 5u);
+  EXPECT_TRUE(Dropped(page, "life_dates", "Margaret Oyelaran, 1948-2026"));
+  // A name with a paragraph after it is not a sign-off.
+  const ParsedPage not_signed =
+      MustParse(FerryPage("",
+                          "Ruth Hale\n\nThe council will meet the operator on Friday to "
+                          "discuss the timetable, and islanders have been invited to speak "
+                          "at the meeting.\n"));
+  ASSERT_EQ(not_signed.articles.size(), 1u);
+  EXPECT_TRUE(not_signed.articles[0].author.name.empty()) << not_signed.articles[0].author.name;
+}
+
+// A pull quote repeating a sentence of a later paragraph is dropped; the
+// feature's crossheads stay in the body as paragraphs.
+TEST_F(PageParserTest, PullQuoteDroppedCrossheadsKept) {
+  const ParsedPage page = MustParse(Fixture("feature_pull_quote_crossheads.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.author.name, "Delphine Achterberg");
+  ASSERT_EQ(a.paragraphs.size(), 10u);
+  EXPECT_EQ(a.paragraphs[3], "A craft that takes years");
+  EXPECT_EQ(a.paragraphs[5].find("\u201cPeople can hear the difference"), 0u);
+  EXPECT_TRUE(Dropped(page, "pull_quote", "\u201cPeople can hear the difference"));
+  // A quoted paragraph that repeats nothing stays.
+  const ParsedPage quoted = MustParse(FerryPage(
+      "", "\u201cWe cannot run a boat for nobody,\u201d the operator's spokesman said.\n"));
+  ASSERT_EQ(quoted.articles.size(), 1u);
+  EXPECT_EQ(quoted.articles[0].paragraphs.back().find("\u201cWe cannot run a boat"), 0u);
+}
+
+// An "About the author" box above the page's only story gives its author.
+TEST_F(PageParserTest, AuthorBoxAboveTheStory) {
+  const ParsedPage page = MustParse(Fixture("author_box_above_story.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Family bakery opens third shop after doubling sales");
+  EXPECT_EQ(a.author.name, "Priya Ramaswamy");
+  EXPECT_EQ(a.author.bio.rfind("Priya Ramaswamy is our small business editor", 0), 0u)
+      << a.author.bio;
+  ASSERT_EQ(a.paragraphs.size(), 5u);
 }
 
 // Wire layout: byline, read time, date and "Updated ... ago" between the
