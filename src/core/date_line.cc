@@ -1,5 +1,6 @@
 #include "core/date_line.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -22,6 +23,16 @@ std::vector<Token> Tokenize(std::string_view s) {
     auto is_letter = [](unsigned char b) {
       return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b >= 0x80;
     };
+    // U+0080-U+00BF (lead byte 0xC2: "\u00b7", "\u00bb", no-break space) and
+    // U+2000-U+2FFF (0xE2: dashes, bullets, arrows) are marks, not letters.
+    if ((c == 0xC2 || c == 0xE2) && i + 1 < s.size()) {
+      const size_t n = c == 0xC2 ? 2 : std::min<size_t>(3, s.size() - i);
+      if (!(c == 0xC2 && static_cast<unsigned char>(s[i + 1]) == 0xA0)) {
+        out.push_back({Token::kMark, std::string(s.substr(i, n)), i, i + n});
+      }
+      i += n;
+      continue;
+    }
     if (c >= '0' && c <= '9') {
       size_t j = i;
       while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
@@ -416,10 +427,17 @@ std::optional<DateLineMatch> FindDateLine(std::string_view line, std::optional<i
       clock = before->clock;
       first = before->start;
     }
-    if (first > 0 && IsWeekday(t[first - 1]))
-      --first;  // "Thu 14 March"
-    else if (first > 1 && Is(t, first - 1, ",") && IsWeekday(t[first - 2]))
+    // "Thu 14 March", "Thursday, 14 March": the weekday is the date's when
+    // it opens the line, follows a mark or is written in full, not in "Li
+    // Sun 14 March" (a name ending like a weekday).
+    auto weekday_at = [&](size_t w) {
+      return IsWeekday(t[w]) && (w == 0 || t[w - 1].kind == Token::kMark || t[w].text.size() > 4);
+    };
+    if (first > 0 && weekday_at(first - 1)) {
+      --first;
+    } else if (first > 1 && Is(t, first - 1, ",") && weekday_at(first - 2)) {
       first -= 2;
+    }
     int minutes = 0, offset = 0;
     if (clock) {
       minutes = clock->minutes;
@@ -433,6 +451,45 @@ std::optional<DateLineMatch> FindDateLine(std::string_view line, std::optional<i
                          t[first].begin, t[last].end, false};
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> ParseRfc3339(std::string_view text) {
+  // yyyy-mm-ddThh:mm:ss[.fraction](Z|+hh:mm|-hh:mm)
+  auto digits = [&](size_t at, size_t n) -> std::optional<int> {
+    if (at + n > text.size()) return std::nullopt;
+    int v = 0;
+    for (size_t k = at; k < at + n; ++k) {
+      if (text[k] < '0' || text[k] > '9') return std::nullopt;
+      v = v * 10 + (text[k] - '0');
+    }
+    return v;
+  };
+  const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2),
+             mi = digits(14, 2), se = digits(17, 2);
+  if (!y || !mo || !d || !h || !mi || !se || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' ||
+      text[16] != ':' || !ValidDate(*y, *mo, *d) || *h > 23 || *mi > 59 || *se > 60) {
+    return std::nullopt;
+  }
+  size_t k = 19;
+  if (k < text.size() && text[k] == '.') {
+    ++k;
+    while (k < text.size() && text[k] >= '0' && text[k] <= '9') ++k;
+  }
+  int offset = 0;
+  if (k < text.size() && (text[k] == 'Z' || text[k] == 'z')) {
+    ++k;
+  } else if (k < text.size() && (text[k] == '+' || text[k] == '-')) {
+    const auto oh = digits(k + 1, 2), om = digits(k + 4, 2);
+    if (!oh || !om || text[k + 3] != ':') return std::nullopt;
+    offset = (text[k] == '-' ? -1 : 1) * (*oh * 60 + *om);
+    k += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (k != text.size()) return std::nullopt;
+  return DaysFromCivil(*y, *mo, *d) * 86400 + int64_t{*h} * 3600 + int64_t{*mi} * 60 + *se -
+         int64_t{offset} * 60;
 }
 
 std::optional<int64_t> ParseDateLine(std::string_view line, std::optional<int64_t> now) {

@@ -29,6 +29,11 @@ namespace broadsheet {
 std::optional<int64_t> ParseDateLine(std::string_view line,
                                      std::optional<int64_t> now = std::nullopt);
 
+// An RFC 3339 time stamp ("2026-05-20T14:00:30.5+02:00", as crawlers record
+// fetch times) in Unix seconds, fractions dropped; nullopt unless the whole
+// text is one.
+std::optional<int64_t> ParseRfc3339(std::string_view text);
+
 // Where ParseDateLine's date sits in the line.
 struct DateLineMatch {
   int64_t seconds = 0;    // Unix seconds

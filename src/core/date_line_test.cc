@@ -9,7 +9,7 @@ namespace {
 
 // 2024-03-14T00:00:00Z, and so on, by `date -u -d ... +%s`.
 constexpr int64_t k14Mar2024 = 1710374400;
-constexpr int64_t kHour = 3600, kMinute = 60;
+constexpr int64_t kHour = 3600, kMinute = 60, kDay = 24 * kHour;
 
 TEST(DateLineTest, DayFirstMonthFirstAndIsoDates) {
   EXPECT_EQ(ParseDateLine("14 March 2024"), k14Mar2024);
@@ -60,11 +60,11 @@ TEST(DateLineTest, RelativeTimesCountBackFromNow) {
   EXPECT_EQ(ParseDateLine("2 hours ago", now), now - 2 * kHour);
   EXPECT_EQ(ParseDateLine("Updated an hour ago", now), now - kHour);
   EXPECT_EQ(ParseDateLine("15 mins ago", now), now - 15 * kMinute);
-  EXPECT_EQ(ParseDateLine("3 days ago", now), now - 3 * 24 * kHour);
+  EXPECT_EQ(ParseDateLine("3 days ago", now), now - 3 * kDay);
   EXPECT_EQ(ParseDateLine("DaveP \u00b7 2h", now), now - 2 * kHour);
-  EXPECT_EQ(ParseDateLine("1w ago", now), now - 7 * 24 * kHour);
+  EXPECT_EQ(ParseDateLine("1w ago", now), now - 7 * kDay);
   EXPECT_EQ(ParseDateLine("Just now", now), now);
-  EXPECT_EQ(ParseDateLine("il y a 3 jours", now), now - 3 * 24 * kHour);
+  EXPECT_EQ(ParseDateLine("il y a 3 jours", now), now - 3 * kDay);
   EXPECT_EQ(ParseDateLine("vor 2 Stunden", now), now - 2 * kHour);
   EXPECT_EQ(ParseDateLine("hace 2 horas", now), now - 2 * kHour);
   EXPECT_EQ(ParseDateLine("2 ore fa", now), now - 2 * kHour);
@@ -77,11 +77,11 @@ TEST(DateLineTest, RelativeTimesCountBackFromNow) {
   EXPECT_FALSE(ParseDateLine("2 h", now).has_value());
   // A full date before a relative time wins, and the other way round.
   EXPECT_EQ(ParseDateLine("14 March 2024 (2 days ago)", now), k14Mar2024);
-  EXPECT_EQ(ParseDateLine("2 days ago, 12 March 2024", now), now - 2 * 24 * kHour);
+  EXPECT_EQ(ParseDateLine("2 days ago, 12 March 2024", now), now - 2 * kDay);
 }
 
 TEST(DateLineTest, FindReportsWhereTheDateIs) {
-  const std::string line = "GeoffK Thu 14 March 2024 10:02 GMT Reply";
+  const std::string line = "GeoffK \u00b7 Thu 14 March 2024 10:02 GMT Reply";
   const std::optional<DateLineMatch> m = FindDateLine(line);
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->seconds, k14Mar2024 + 10 * kHour + 2 * kMinute);
@@ -92,11 +92,33 @@ TEST(DateLineTest, FindReportsWhereTheDateIs) {
   ASSERT_TRUE(b.has_value());
   EXPECT_EQ(before.substr(b->begin, b->end - b->begin), "09:14, 21 June 2024");
 
+  // A name ending like a weekday abbreviation keeps it.
+  const std::string name = "Li Sun 14 March 2024";
+  const std::optional<DateLineMatch> n = FindDateLine(name);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(name.substr(0, n->begin), "Li Sun ");
+  const std::string full = "Anna, Thursday, 14 March 2024";
+  const std::optional<DateLineMatch> f = FindDateLine(full);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(full.substr(f->begin), "Thursday, 14 March 2024");
+
   const std::string relative = "Hilltowner 3 hours ago";
   const std::optional<DateLineMatch> r = FindDateLine(relative, k14Mar2024);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(relative.substr(r->begin, r->end - r->begin), "3 hours ago");
   EXPECT_EQ(r->seconds, k14Mar2024 - 3 * kHour);
+}
+
+TEST(DateLineTest, Rfc3339TimeStamps) {
+  EXPECT_EQ(ParseRfc3339("2026-05-20T12:00:00Z"), 1779278400);
+  EXPECT_EQ(ParseRfc3339("2026-05-20T14:00:30.5+02:00"), 1779278430);
+  EXPECT_EQ(ParseRfc3339("2026-05-20T07:00:00-05:00"), 1779278400);
+  EXPECT_FALSE(ParseRfc3339("").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-05-20").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-05-20T12:00:00").has_value());  // no zone
+  EXPECT_FALSE(ParseRfc3339("2026-05-20T12:00:00+01").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-02-30T12:00:00Z").has_value());
+  EXPECT_FALSE(ParseRfc3339("2026-05-20T12:00:00Z trailing").has_value());
 }
 
 }  // namespace

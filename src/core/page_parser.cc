@@ -89,6 +89,9 @@ constexpr uint32_t kMaxBioChars = 400;
 // Pull quotes: a sentence or two, at least a few words.
 constexpr uint32_t kMaxPullQuoteChars = 300;
 constexpr size_t kMinPullQuoteChars = 24;
+constexpr uint32_t kMaxCaptionChars = 300;
+constexpr uint32_t kMaxConsentChars = 1000;
+constexpr size_t kMaxContentsEntries = 20;
 constexpr uint32_t kMinArticleTokens = 30;
 // One-sentence paragraphs (ApplyContext): how many in a row, and how much
 // text together, make body text.
@@ -180,13 +183,19 @@ class PageWork {
   void SplitBlocks();
   void Measure(Block* b);
   bool StartsWithStopword(std::string_view s) const;
+  // Whether any word of `s` is a stopword ("Around The Web" is no name).
+  bool HasStopword(std::string_view s) const;
   void ApplyRules();
   // A cookie consent banner's text and heading, found by its buttons.
   void DropConsentBanners();
   // The site's name alone on the page's first line, over its menu.
   void FindMasthead();
+  // A gallery's captions under their "2 of 4" counters become image
+  // credits; a table of contents is dropped and its entries remembered.
+  void MarkGalleriesAndContents();
   void Classify(bool use_stopwords);
   void ApplyContext();
+  bool TeasersFollow(size_t heading, size_t end) const;
   bool TitleLike(size_t i, bool after_marker) const;
   bool StandfirstLike(size_t i) const;
   bool ConfirmedBio(size_t k, size_t seg_end) const;
@@ -218,6 +227,7 @@ class PageWork {
   const bool site_from_profile_;
   const ParseOptions& options_;
   const std::optional<int64_t> fetched_at_;  // Unix seconds; "2 hours ago" counts from it
+  std::vector<std::string_view> contents_;   // table-of-contents entries (crossheads)
   std::string arena_;     // folded blocks, then kArenaPad zero bytes
   size_t arena_len_ = 0;  // bytes of folded text in arena_
   std::vector<Block> blocks_;
@@ -343,10 +353,37 @@ uint32_t PageWork::CountStops(const Block& b) const {
   return stops;
 }
 
+bool PageWork::HasStopword(std::string_view s) const {
+  for (size_t i = 0; i < s.size();) {
+    while (i < s.size() && !text::IsWordByte(static_cast<unsigned char>(s[i]))) ++i;
+    size_t end = i;
+    while (end < s.size() && text::IsWordByte(static_cast<unsigned char>(s[end]))) ++end;
+    if (end > i && profile_.IsStopword(text::MakeWordKey(s.substr(i, end - i)))) return true;
+    i = end;
+  }
+  return false;
+}
+
 bool PageWork::StartsWithStopword(std::string_view s) const {
   size_t end = 0;
   while (end < s.size() && text::IsWordByte(static_cast<unsigned char>(s[end]))) ++end;
   return profile_.IsStopword(text::MakeWordKey(s.substr(0, end)));
+}
+
+// "ANNEKE VOS Associated Press" -> "ANNEKE VOS": the news agency a wire
+// byline names after the reporter.
+std::string_view StripAgency(std::string_view name) {
+  static constexpr std::array<std::string_view, 8> kAgencies = {
+      " Associated Press",    " Press Association", " Reuters", " Bloomberg", " AFP", " AP", " PA",
+      " Agence France-Presse"};
+  for (std::string_view agency : kAgencies) {
+    if (name.size() > agency.size() + 2 && name.ends_with(agency)) {
+      name.remove_suffix(agency.size());
+      if (name.ends_with(',')) name.remove_suffix(1);
+      return text::Trim(name);
+    }
+  }
+  return name;
 }
 
 // "Jane Smith MP" -> "Jane Smith": drops trailing all-capital post-nominals.
@@ -418,7 +455,7 @@ void PageWork::ApplyRules() {
     if (b.len <= max_chars && !prose) {
       if (auto m = profile_.Match(s)) {
         b.rule = m->rule;
-        b.name = StripPostNominals(m->name);
+        b.name = StripPostNominals(StripAgency(m->name));
         b.caption = m->caption;
         b.credit = m->credit;
         switch (m->kind) {
@@ -498,6 +535,47 @@ void PageWork::ApplyRules() {
   }
   DropConsentBanners();
   if (page_.site.name.empty()) FindMasthead();
+  MarkGalleriesAndContents();
+}
+
+void PageWork::MarkGalleriesAndContents() {
+  for (size_t i = 0; i + 1 < blocks_.size(); ++i) {
+    const std::string_view rule = blocks_[i].rule;
+    if (rule == "gallery_counter") {
+      // "2 of 4" then the picture's caption (its credit, if any, follows).
+      Block& caption = blocks_[i + 1];
+      if (caption.kind == Kind::kText && caption.bullet == 0 && caption.len <= kMaxCaptionChars) {
+        caption.kind = Kind::kCredit;
+        caption.caption = Text(caption);
+        caption.rule = "gallery_caption";
+      }
+    } else if (rule == "contents_heading") {
+      // The entries under "Contents" are the story's crossheads, listed.
+      for (size_t j = i + 1; j < blocks_.size() && j <= i + kMaxContentsEntries; ++j) {
+        Block& entry = blocks_[j];
+        if (entry.kind != Kind::kText || entry.len > 80 || entry.ends_punct) break;
+        std::string_view name = Text(entry);
+        // "1. The sluice", "2) The farms"
+        const size_t digits = name.find_first_not_of("0123456789");
+        if (digits != std::string_view::npos && digits > 0 && digits + 1 < name.size() &&
+            (name[digits] == '.' || name[digits] == ')')) {
+          name = text::Trim(name.substr(digits + 1));
+        }
+        // The first crosshead itself, right after the list, ends it.
+        if (std::find(contents_.begin(), contents_.end(), name) != contents_.end()) break;
+        entry.kind = Kind::kDrop;
+        entry.rule = "contents";
+        contents_.emplace_back(name);
+      }
+    }
+  }
+}
+
+// Whether `word` occurs in `s`, ASCII case folded.
+bool MentionsWord(std::string_view s, std::string_view word) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find(word) != std::string::npos;
 }
 
 // A publication's name as its masthead prints it: "The Marsh Gazette",
@@ -543,10 +621,11 @@ void PageWork::FindMasthead() {
   // The site's menu right under it: two or more of the next five lines.
   int menu = 0;
   for (size_t j = i + 1; j < blocks_.size() && j <= i + 5; ++j) {
-    // A menu on one line ("News | Sport | What's On") counts for its items.
-    menu += !menu_item(blocks_[j])                                 ? 0
-            : Text(blocks_[j]).find('|') != std::string_view::npos ? 2
-                                                                   : 1;
+    const std::string_view line = Text(blocks_[j]);
+    // ("Share | Email | Print" under a headline is no menu.)
+    if (menu_item(blocks_[j]) && !MentionsWord(line, "share") && !MentionsWord(line, "print")) {
+      ++menu;
+    }
   }
   if (menu < 2) return;
   b.kind = Kind::kSiteHeader;
@@ -554,23 +633,30 @@ void PageWork::FindMasthead() {
   page_.site.name = std::string(Text(b));
 }
 
-// "Cookies" or "privacy" in a line, any case.
-bool MentionsCookiesOrPrivacy(std::string_view s) {
-  std::string lower(s);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find("cookie") != std::string::npos || lower.find("privacy") != std::string::npos;
-}
-
 void PageWork::DropConsentBanners() {
-  for (size_t i = 1; i < blocks_.size(); ++i) {
-    if (blocks_[i].rule != "cookie_button" || blocks_[i - 1].rule == "cookie_button") continue;
-    // The banner's text over its buttons (too long for the rules, which skip
-    // prose) and its heading ("We value your privacy").
-    for (size_t j = i; j > 0 && i - j < 3; --j) {
-      Block& b = blocks_[j - 1];
-      if (b.kind != Kind::kText || !MentionsCookiesOrPrivacy(Text(b))) break;
+  for (size_t i = 1; i + 1 < blocks_.size(); ++i) {
+    // A banner's buttons come in twos or more ("Accept all" / "Reject all");
+    // one "Agree" under a poll is not one.
+    if (blocks_[i].rule != "cookie_button" || blocks_[i + 1].rule != "cookie_button" ||
+        blocks_[i - 1].rule == "cookie_button") {
+      continue;
+    }
+    // The banner's text over its buttons, about cookies (too long for the
+    // rules, which skip prose), and its heading ("We value your privacy").
+    size_t j = i;
+    while (j > 0 && i - j < 2 && blocks_[j - 1].kind == Kind::kText &&
+           blocks_[j - 1].len <= kMaxConsentChars && MentionsWord(Text(blocks_[j - 1]), "cookie")) {
+      Block& b = blocks_[--j];
       b.kind = Kind::kDrop;
       b.rule = "cookie_notice";
+    }
+    if (j < i && j > 0) {
+      Block& heading = blocks_[j - 1];
+      if (heading.kind == Kind::kText && heading.len <= 60 && !heading.ends_punct &&
+          (MentionsWord(Text(heading), "privacy") || MentionsWord(Text(heading), "cookie"))) {
+        heading.kind = Kind::kDrop;
+        heading.rule = "cookie_notice";
+      }
     }
   }
 }
@@ -607,7 +693,8 @@ bool IsTextKind(Kind k) { return k == Kind::kText || k == Kind::kBio; }
 // which come other stories' headlines).
 bool InBodyInterruption(const Block& b) {
   if (b.kind != Kind::kDrop) return false;
-  if (b.rule == "related_links") return b.tokens > 3;
+  // "Read more: headline", "Lire aussi : titre": one link, not a heading.
+  if (b.rule == "related_links" || b.rule == "related_links_intl") return b.tokens > 3;
   return b.rule == "advert" || b.rule == "newsletter_signup" || b.rule == "newsletter_form" ||
          b.rule == "share_bar" || b.rule == "audio_player";
 }
@@ -617,6 +704,17 @@ bool InBodyInterruption(const Block& b) {
 bool SectionEndHeading(const Block& b) {
   return b.kind == Kind::kDrop && (b.rule == "related_links" || b.rule == "related_links_intl") &&
          !InBodyInterruption(b);
+}
+
+// Two or more headlines (short unpunctuated lines) among the next few
+// blocks: a list of other stories, not one link inside a body.
+bool PageWork::TeasersFollow(size_t heading, size_t end) const {
+  int headlines = 0;
+  for (size_t j = heading + 1; j < end && j <= heading + 5; ++j) {
+    const Block& b = blocks_[j];
+    headlines += b.kind == Kind::kText && b.bullet == 0 && !b.ends_punct && b.tokens >= 3 ? 1 : 0;
+  }
+  return headlines >= 2;
 }
 
 void PageWork::ApplyContext() {
@@ -887,6 +985,17 @@ std::optional<size_t> PageWork::TakeOpeningQuestion(std::vector<size_t>* lead_te
   return c;
 }
 
+// "Updated 2 hours ago", "Last modified: ...", "Mis à jour le ...".
+bool IsUpdateLine(std::string_view s) {
+  static constexpr std::array<std::string_view, 7> kPrefixes = {
+      "updated",    "last updated", "last modified", "modified",
+      "mis à jour", "aktualisiert", "actualizado"};
+  std::string head(s.substr(0, 16));
+  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::any_of(kPrefixes.begin(), kPrefixes.end(),
+                     [&](std::string_view p) { return head.starts_with(p); });
+}
+
 // A commenter's name as comment sections print it ("Maureen Quinn",
 // "DaveP", "@harbour_dan"), not one of the section's buttons ("Reply",
 // "Like (4)", "Sort by: Newest", "Report abuse").
@@ -897,13 +1006,14 @@ bool CommenterNameLike(std::string_view s) {
   static constexpr std::string_view kPunct = "():;|?!,\"*=<>[]{}";
   if (s.find_first_of(kPunct) != std::string_view::npos) return false;
   if (s.find("\u2026") != std::string_view::npos) return false;  // "Join the discussion…"
-  static constexpr std::array<std::string_view, 40> kButtons = {
-      "reply", "replies",   "report",      "abuse",     "share",   "like",     "likes",
-      "flag",  "recommend", "recommended", "permalink", "edit",    "edited",   "delete",
-      "hide",  "show",      "more",        "less",      "newest",  "oldest",   "sort",
-      "by",    "top",       "best",        "follow",    "upvote",  "downvote", "vote",
-      "votes", "quote",     "link",        "load",      "view",    "all",      "cancel",
-      "block", "collapse",  "expand",      "translate", "comments"};
+  static constexpr std::array<std::string_view, 45> kButtons = {
+      "reply",    "replies",   "report",      "abuse",     "share",    "like",     "likes",
+      "flag",     "recommend", "recommended", "permalink", "edit",     "edited",   "delete",
+      "hide",     "show",      "more",        "less",      "newest",   "oldest",   "sort",
+      "by",       "top",       "best",        "follow",    "upvote",   "downvote", "vote",
+      "votes",    "quote",     "link",        "load",      "view",     "all",      "cancel",
+      "block",    "collapse",  "expand",      "translate", "comments", "comment",  "pinned",
+      "featured", "in",        "to"};
   int words = 0;
   bool buttons_only = true;
   for (size_t i = 0; i < s.size();) {
@@ -914,7 +1024,9 @@ bool CommenterNameLike(std::string_view s) {
     // U+2000-U+2FFF (lead byte 0xE2) holds punctuation and symbols, no letters.
     const bool symbol = std::none_of(word.begin(), word.end(), [](char ch) {
       const auto b = static_cast<unsigned char>(ch);
-      return std::isalnum(b) || (b >= 0xC0 && b != 0xE2);
+      // Lead byte 0xC2 is U+0080-U+00BF ("\u00b7", "\u00bb", "\u00a9"); digits
+      // alone ("View 3 replies") count no more than symbols.
+      return std::isalpha(b) || (b >= 0xC3 && b != 0xE2);
     });
     if (!word.empty() && !symbol) {
       ++words;
@@ -955,32 +1067,49 @@ Comment PageWork::CommentAt(size_t i) const {
   // The lines right above it that no rule kept name the commenter and the
   // time, on one line ("GeoffK 14 March 2024 10:02", "R. Okonkwo \u2022 3
   // hours ago") or two ("Maureen Quinn says:" then "April 12, 2026 at 6:41
-  // pm"; "DaveP" then "2 hours ago"). Without a fetch time a relative time
-  // dates nothing but still marks the line.
+  // pm"; "DaveP" then "2 hours ago"), maybe with a badge ("Top comment", "In
+  // reply to X") between them and the text. Without a fetch time a relative
+  // time dates nothing but still marks the line.
   auto meta = [&](size_t k) -> std::optional<std::string_view> {
-    if (k >= i || i - k > 2 || blocks_[k].kind != Kind::kDrop) return std::nullopt;
+    if (k >= i || i - k > 3 || blocks_[k].kind != Kind::kDrop) return std::nullopt;
     return Text(blocks_[k]);
   };
   auto when = [&](std::string_view line) { return FindDateLine(line, fetched_at_.value_or(0)); };
-  auto take_name = [&](std::string_view name) {
-    name = StripCommenterSuffix(name);
-    if (CommenterNameLike(name)) c.author = std::string(name);
+  auto name_in = [&](std::string_view line) -> std::optional<std::string_view> {
+    line = StripCommenterSuffix(line);
+    if (!CommenterNameLike(line)) return std::nullopt;
+    return line;
   };
-  const std::optional<std::string_view> nearest = i > 0 ? meta(i - 1) : std::nullopt;
-  if (!nearest) return c;
-  const std::optional<std::string_view> above = i > 1 ? meta(i - 2) : std::nullopt;
-  if (std::optional<DateLineMatch> date = when(*nearest)) {
-    if (!date->relative || fetched_at_) c.posted_at = date->seconds;
-    take_name(nearest->substr(0, date->begin));
-    if (c.author.empty() && above && !when(*above)) take_name(*above);
-  } else {
-    take_name(*nearest);
-    if (!c.author.empty() && above) {
-      if (std::optional<DateLineMatch> date = when(*above)) {
-        if (!date->relative || fetched_at_) c.posted_at = date->seconds;
-      }
+  // The nearest date line among the two lines above, and no comment between.
+  std::optional<size_t> date_at;
+  std::optional<DateLineMatch> date;
+  for (size_t k = i; k > 0 && i - k < 2; --k) {
+    const std::optional<std::string_view> line = meta(k - 1);
+    if (!line) break;
+    if ((date = when(*line))) {
+      date_at = k - 1;
+      break;
     }
   }
+  if (!date_at) {
+    // No time shown: a name right above the comment.
+    const std::optional<std::string_view> nearest = i > 0 ? meta(i - 1) : std::nullopt;
+    if (nearest) {
+      if (std::optional<std::string_view> name = name_in(*nearest)) c.author = std::string(*name);
+    }
+    return c;
+  }
+  if (!date->relative || fetched_at_) c.posted_at = date->seconds;
+  const std::string_view line = Text(blocks_[*date_at]);
+  std::optional<std::string_view> name = name_in(line.substr(0, date->begin));
+  // Else the line next to the date line: above it, or between it and the text.
+  if (!name && *date_at > 0) {
+    if (std::optional<std::string_view> above = meta(*date_at - 1); above && !when(*above)) {
+      name = name_in(*above);
+    }
+  }
+  if (!name && *date_at + 1 < i) name = name_in(Text(blocks_[*date_at + 1]));
+  if (name) c.author = std::string(*name);
   return c;
 }
 
@@ -1069,7 +1198,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       if (b.kind == Kind::kBio && ConfirmedBio(k, end)) break;
       // "Recommended for you", "More on this story": what follows are other
       // stories' teasers, however much they read like prose.
-      if (SectionEndHeading(b) && last_good > g) {
+      if (SectionEndHeading(b) && last_good > g && TeasersFollow(k, end)) {
         section_closed = true;
         break;
       }
@@ -1105,7 +1234,8 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     // A bare name right under the last paragraph, with no paragraph after
     // it, signs the piece (obituaries, letters, first-person columns).
     if (body_end < end && blocks_[body_end].kind == Kind::kText && blocks_[body_end].bullet == 0 &&
-        NameLike(Text(blocks_[body_end])) && (body_end + 1 == end || !blocks_[body_end + 1].good)) {
+        NameLike(Text(blocks_[body_end])) && !HasStopword(Text(blocks_[body_end])) &&
+        (body_end + 1 == end || !blocks_[body_end + 1].good)) {
       Block& sign_off = blocks_[body_end];
       sign_off.kind = Kind::kByline;
       sign_off.name = Text(sign_off);
@@ -1137,6 +1267,12 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     // A one-word line left between the headline and the body (a handle, a
     // section label no rule knows) is neither title nor standfirst.
     while (lead_text.size() > 1 && blocks_[lead_text.back()].tokens < 2) lead_text.pop_back();
+    // The first crosshead, listed in the table of contents, starts the body.
+    if (lead_text.size() > 1 && std::find(contents_.begin(), contents_.end(),
+                                          Text(blocks_[lead_text.back()])) != contents_.end()) {
+      g = lead_text.back();
+      lead_text.pop_back();
+    }
     TakeCaptionAfterCredit(&lead_text);
     TakeBareNameByline(&lead_text);
     if (std::optional<size_t> question = TakeOpeningQuestion(&lead_text)) g = *question;
@@ -1274,12 +1410,16 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       }
     }
     // The publication time: the first date line around the story that holds
-    // a full date (profile rules drop these lines; their text stays here).
-    for (size_t i = lead_start; i < tail_end && !a.published_at; ++i) {
-      const Block& b = blocks_[i];
-      if (b.kind == Kind::kDrop && (b.rule == "dateline" || b.rule == "dateline_intl" ||
-                                    b.rule == "published_line" || b.rule == "relative_time")) {
-        a.published_at = ParseDateLine(Text(b), fetched_at_);
+    // a full date (profile rules drop these lines; their text stays here);
+    // an "Updated ..." line only when the story shows no other.
+    for (const bool updates : {false, true}) {
+      for (size_t i = lead_start; i < tail_end && !a.published_at; ++i) {
+        const Block& b = blocks_[i];
+        if (b.kind == Kind::kDrop && IsUpdateLine(Text(b)) == updates &&
+            (b.rule == "dateline" || b.rule == "dateline_intl" || b.rule == "published_line" ||
+             b.rule == "relative_time")) {
+          a.published_at = ParseDateLine(Text(b), fetched_at_);
+        }
       }
     }
     for (size_t i : body) a.word_count += static_cast<int>(blocks_[i].tokens);

@@ -588,6 +588,21 @@ TEST_F(PageParserTest, CommentsKeepTheirAuthorsAndTimes) {
     }
   }
 
+  // A comment with no name under the previous one's "Reply \u00b7 Share" has
+  // no author; a badge between the name line and the text is passed over.
+  const ParsedPage badges =
+      MustParse(FerryPage("",
+                          "\n2 comments\n\nMorag Fyfe \u00b7 1 hour ago\n\nTop comment\n\n"
+                          "The late boat is the only way home for half the village.\n\n"
+                          "Reply \u00b7 Share\n\n2 hours ago\n\nThey said the same about the bus "
+                          "and it never came back.\n"),
+                {}, kFetched);
+  ASSERT_EQ(badges.comments.size(), 2u);
+  EXPECT_EQ(badges.comments[0].author, "Morag Fyfe");
+  EXPECT_EQ(badges.comments[0].posted_at, kFetched - kHour);
+  EXPECT_TRUE(badges.comments[1].author.empty()) << badges.comments[1].author;
+  EXPECT_EQ(badges.comments[1].posted_at, kFetched - 2 * kHour);
+
   // Comments with no name or time above them have neither.
   const ParsedPage bare = MustParse(Fixture("site_header_bullets_comments.txt"));
   ASSERT_EQ(bare.comments.size(), 2u);
@@ -673,6 +688,129 @@ TEST_F(PageParserTest, AuthorBoxAboveTheStory) {
   EXPECT_EQ(a.author.bio.rfind("Priya Ramaswamy is our small business editor", 0), 0u)
       << a.author.bio;
   ASSERT_EQ(a.paragraphs.size(), 5u);
+}
+
+// A wire story: "By NAME Associated Press", a "FILE PHOTO: caption.
+// AGENCY/Name/File Photo" line, and an embedded social post in the body,
+// which must not end the story.
+TEST_F(PageParserTest, WireAgencyBylineFilePhotoAndEmbeddedPost) {
+  const ParsedPage page = MustParse(Fixture("wire_agency_byline_file_photo_embed.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Dutch farmers block motorways over nitrogen rules");
+  EXPECT_EQ(a.author.name, "ANNEKE VOS");
+  EXPECT_EQ(a.image.caption,
+            "Tractors parked on a motorway near Utrecht, Netherlands, March 2, 2024.");
+  EXPECT_EQ(a.image.credit, "REUTERS/Pieter Mol/File Photo");
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs.back().find("\"We will sit down"), 0u);
+  ExpectNoneInBody(Body(a), {"pic.twitter.com", "@boerenbondnoord", "Copyright"});
+  EXPECT_TRUE(Dropped(page, "embedded_post", "Our tractors are on the A12"));
+  EXPECT_TRUE(Dropped(page, "embedded_post", "(@boerenbondnoord)"));
+}
+
+// A gallery: "1 of 4" counters over captions and credits between the
+// standfirst and the text. The first picture is the article's image.
+TEST_F(PageParserTest, GalleryCountersCaptionsAndCredits) {
+  const ParsedPage page = MustParse(Fixture("gallery_counters_captions.txt"));
+  EXPECT_EQ(page.site.name, "The Lakeland Echo");
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "In pictures: the county show returns after two years");
+  EXPECT_EQ(a.standfirst, "The show drew more than 30,000 visitors over two days");
+  EXPECT_EQ(a.image.caption, "Sheep judging in the main ring on Saturday morning.");
+  EXPECT_EQ(a.image.credit, "Harriet Dunn");
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  ExpectNoneInBody(Body(a), {"of 4", "tractor parade"});
+}
+
+// A long read with a table of contents: the entries are dropped, the first
+// crosshead (listed there) starts the body, and the title and standfirst
+// above the section label are found.
+TEST_F(PageParserTest, ContentsListAndCrossheads) {
+  const ParsedPage page = MustParse(Fixture("longread_contents_crossheads.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "The river that ran backwards");
+  EXPECT_EQ(a.standfirst.rfind("How a century of engineering", 0), 0u) << a.standfirst;
+  EXPECT_EQ(a.author.name, "Esther Kaluuya");
+  ASSERT_EQ(a.paragraphs.size(), 8u);
+  EXPECT_EQ(a.paragraphs[0], "The sluice");
+  EXPECT_EQ(a.paragraphs[3], "The farms");
+  EXPECT_TRUE(Dropped(page, "contents", "1. The sluice"));
+  EXPECT_TRUE(Dropped(page, "section_label", "Long read"));
+}
+
+// "This article is more than 3 years old", an editor's note above the
+// headline, and "Name, Role" as the byline: none is the title or standfirst.
+TEST_F(PageParserTest, AgeBannerEditorsNoteAndNameCommaRole) {
+  const ParsedPage page = MustParse(Fixture("age_banner_editors_note.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Hundreds of schools to get new roofs after safety survey");
+  EXPECT_EQ(a.standfirst.rfind("Ministers release", 0), 0u) << a.standfirst;
+  EXPECT_EQ(a.author.name, "Nadia Ferreira");
+  EXPECT_EQ(a.published_at, 1655141400);  // Mon 13 Jun 2022 18.30 BST = 17:30 UTC
+  ASSERT_EQ(a.paragraphs.size(), 5u);
+  EXPECT_TRUE(Dropped(page, "age_banner", "more than 3 years old"));
+  EXPECT_TRUE(Dropped(page, "editors_note", "Editor's note"));
+}
+
+// A video page: player furniture ("Duration 2:41", "Play video",
+// "Transcript") around the title, summary and transcript.
+TEST_F(PageParserTest, VideoPageFurniture) {
+  const ParsedPage page = MustParse(Fixture("video_page_transcript.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Watch: rescuers free a whale tangled in fishing rope");
+  EXPECT_EQ(a.standfirst,
+            "Rescuers spent six hours freeing a humpback whale off the Cornish coast");
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  EXPECT_TRUE(Dropped(page, "video_furniture", "Duration 2:41"));
+  ExpectNoneInBody(Body(a), {"Seal pup"});
+}
+
+// What the heuristics above must leave alone: a "READ MORE" link or a
+// "Lire aussi : ..." line inside a body does not end it; a poll's one
+// "Agree" button is no consent banner; a share bar under a headline is no
+// menu; a dated heading that names no one is a title; a widget heading
+// after an unsigned piece is no author.
+TEST_F(PageParserTest, HeuristicsLeaveOrdinaryPagesAlone) {
+  const std::string more_body =
+      "The operator's chief executive said fuel costs had risen by more than a third since the "
+      "timetable was last set, and that the company could not absorb them.\n\n"
+      "Islanders will meet the operator in the village hall next Tuesday evening to discuss the "
+      "change and to ask for a later last sailing.\n";
+  for (const char* link : {"\nREAD MORE\n\nHarbour cafe to stay open all winter\n\n",
+                           "\nLire aussi : Le port de plaisance rouvre au printemps\n\n"}) {
+    const ParsedPage page = MustParse(FerryPage("", link + more_body));
+    ASSERT_EQ(page.articles.size(), 1u) << link;
+    EXPECT_NE(Body(page.articles[0]).find("Islanders will meet"), std::string::npos) << link;
+  }
+  const ParsedPage poll = MustParse(FerryPage(
+      "",
+      "\nThe operator said cameras on board would respect passengers' privacy and that "
+      "recordings would be deleted after a month.\n\nShould ferries carry cameras?\n\nAgree\n\n"
+      "Disagree\n"));
+  ASSERT_EQ(poll.articles.size(), 1u);
+  EXPECT_NE(Body(poll.articles[0]).find("respect passengers' privacy"), std::string::npos);
+
+  const ParsedPage share =
+      MustParse("Ferry Operator Signs Harbour Deal\nShare | Email | Print\n" +
+                FerryPage("").substr(std::string("Ferry crossings cut for the winter\n").size()));
+  EXPECT_TRUE(share.site.name.empty()) << share.site.name;
+  ASSERT_EQ(share.articles.size(), 1u);
+  EXPECT_EQ(share.articles[0].title, "Ferry Operator Signs Harbour Deal");
+
+  const ParsedPage years =
+      MustParse("The ferry years, 1946\u20131988\n\n" +
+                FerryPage("").substr(std::string("Ferry crossings cut for the winter\n").size()));
+  ASSERT_EQ(years.articles.size(), 1u);
+  EXPECT_EQ(years.articles[0].title, "The ferry years, 1946\u20131988");
+
+  const ParsedPage widget = MustParse(FerryPage("", "Around The Web\n\nSponsored\n"));
+  ASSERT_EQ(widget.articles.size(), 1u);
+  EXPECT_TRUE(widget.articles[0].author.name.empty()) << widget.articles[0].author.name;
 }
 
 // Wire layout: byline, read time, date and "Updated ... ago" between the

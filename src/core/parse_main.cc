@@ -141,7 +141,7 @@ int RunParse(int argc, char** argv) {
                      {"message", rec.error->message}}}};
       } else {
         // The crawler's fetch time (RFC 3339) dates the page's relative times.
-        auto result = parser.Parse(rec.text, rec.url, broadsheet::ParseDateLine(rec.fetched_at));
+        auto result = parser.Parse(rec.text, rec.url, broadsheet::ParseRfc3339(rec.fetched_at));
         if (auto* page = std::get_if<ParsedPage>(&result)) {
           out = ToJson(rec.source, *page);
         } else {
