@@ -92,6 +92,10 @@ constexpr size_t kMinPullQuoteChars = 24;
 constexpr uint32_t kMaxCaptionChars = 300;
 constexpr uint32_t kMaxConsentChars = 1000;
 constexpr size_t kMaxContentsEntries = 20;
+constexpr size_t kMaxRecipeLines = 40;
+constexpr uint32_t kMinLetterChars = 80;  // a letter's last paragraph, over its signature
+constexpr uint32_t kMinLetterTokens = 15;
+constexpr uint32_t kMaxRecipeLineChars = 400;
 constexpr uint32_t kMinArticleTokens = 30;
 // One-sentence paragraphs (ApplyContext): how many in a row, and how much
 // text together, make body text.
@@ -185,13 +189,17 @@ class PageWork {
   bool StartsWithStopword(std::string_view s) const;
   // Whether any word of `s` is a stopword ("Around The Web" is no name).
   bool HasStopword(std::string_view s) const;
+  // "Margaret Yeoh, Hexton" -> "Margaret Yeoh": a name, a comma and a place.
+  std::optional<std::string_view> NameCommaPlace(std::string_view s) const;
   void ApplyRules();
   // A cookie consent banner's text and heading, found by its buttons.
   void DropConsentBanners();
   // The site's name alone on the page's first line, over its menu.
   void FindMasthead();
   // A gallery's captions under their "2 of 4" counters become image
-  // credits; a table of contents is dropped and its entries remembered.
+  // credits; a table of contents is dropped and its entries remembered, a
+  // review's pros, cons and specifications dropped, a recipe's ingredients
+  // and steps made list items.
   void MarkGalleriesAndContents();
   void Classify(bool use_stopwords);
   void ApplyContext();
@@ -432,6 +440,15 @@ bool CapitalisedWords(std::string_view s, int min, int max) {
   return words >= min && words <= max && s.back() != '.';
 }
 
+std::optional<std::string_view> PageWork::NameCommaPlace(std::string_view s) const {
+  const size_t comma = s.find(", ");
+  if (comma == std::string_view::npos || s.size() > 60) return std::nullopt;
+  const std::string_view name = s.substr(0, comma);
+  const std::string_view place = s.substr(comma + 2);
+  if (!NameLike(name) || HasStopword(name) || !CapitalisedWords(place, 1, 3)) return std::nullopt;
+  return name;
+}
+
 void PageWork::ApplyRules() {
   bool after_article = false;  // seen an author line, author box or comment header
   bool in_comments = false;
@@ -503,8 +520,8 @@ void PageWork::ApplyRules() {
       continue;
     }
     // The author's role or desk under a byline ("Health reporter").
-    if (i > 0 && blocks_[i - 1].kind == Kind::kByline && b.bullet == 0 && b.tokens <= 4 &&
-        b.len <= 40 && !b.ends_punct && !NameLike(s)) {
+    if (i > 0 && blocks_[i - 1].kind == Kind::kByline && blocks_[i - 1].rule != "letter_sign_off" &&
+        b.bullet == 0 && b.tokens <= 4 && b.len <= 40 && !b.ends_punct && !NameLike(s)) {
       b.kind = Kind::kDrop;
       b.rule = "byline_role";
       continue;
@@ -521,6 +538,21 @@ void PageWork::ApplyRules() {
       role.rule = "byline_role";
       ++i;
       continue;
+    }
+    // "Margaret Yeoh, Hexton" under a paragraph signs a reader's letter,
+    // when no paragraph goes on right after it (the next letter's heading,
+    // or the end of the letters, does).
+    auto paragraph = [&](size_t k) {
+      return k < blocks_.size() && blocks_[k].kind == Kind::kText && blocks_[k].ends_punct &&
+             blocks_[k].len >= kMinLetterChars;
+    };
+    if (b.bullet == 0 && i > 0 && paragraph(i - 1) && !paragraph(i + 1)) {
+      if (std::optional<std::string_view> name = NameCommaPlace(s)) {
+        b.kind = Kind::kByline;
+        b.name = *name;
+        b.rule = "letter_sign_off";
+        continue;
+      }
     }
     // Author box: a bare name line, then a line that starts "is ..."/"was ...".
     if (i + 1 < blocks_.size() && b.bullet == 0 && NameLike(s)) {
@@ -548,6 +580,23 @@ void PageWork::MarkGalleriesAndContents() {
         caption.kind = Kind::kCredit;
         caption.caption = Text(caption);
         caption.rule = "gallery_caption";
+      }
+    } else if (rule == "review_list_heading") {
+      // "Pros" / "Cons" / "Specifications": the short lines under it are
+      // the box's, not headlines or the story's title.
+      for (size_t j = i + 1; j < blocks_.size() && j <= i + kMaxContentsEntries; ++j) {
+        Block& item = blocks_[j];
+        if (item.kind != Kind::kText || item.len > 80 || item.ends_punct) break;
+        item.kind = Kind::kDrop;
+        item.rule = "review_list";
+      }
+    } else if (rule == "recipe_heading") {
+      // "Ingredients" / "Method": the lines under it are the recipe's list,
+      // body text however short ("40g butter"), never a title.
+      for (size_t j = i + 1; j < blocks_.size() && j <= i + kMaxRecipeLines; ++j) {
+        Block& item = blocks_[j];
+        if (item.kind != Kind::kText || item.len > kMaxRecipeLineChars) break;
+        if (item.bullet == 0) item.bullet = 1;
       }
     } else if (rule == "contents_heading") {
       // The entries under "Contents" are the story's crossheads, listed.
@@ -722,6 +771,10 @@ void PageWork::ApplyContext() {
   for (size_t i = 0; i < n; ++i) {
     Block& b = blocks_[i];
     b.good = IsTextKind(b.kind) && b.cls == Cls::kGood;
+    // A reader's letter is text, however short, when its writer signs it.
+    if (b.rule == "letter_sign_off" && i > 0 && IsTextKind(blocks_[i - 1].kind)) {
+      blocks_[i - 1].good = true;
+    }
   }
   // Near-good sentences next to good text count as good (one step, as in
   // jusText); short blocks and bullets are skipped when looking for
@@ -1198,6 +1251,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       if (b.kind == Kind::kBio && ConfirmedBio(k, end)) break;
       // "Recommended for you", "More on this story": what follows are other
       // stories' teasers, however much they read like prose.
+      if (b.rule == "letter_sign_off") break;  // a reader's letter ends at its signature
       if (SectionEndHeading(b) && last_good > g && TeasersFollow(k, end)) {
         section_closed = true;
         break;
@@ -1343,7 +1397,12 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
             !(body[j] == body[j - 1] + 1 && blocks_[body[j]].good && blocks_[body[j - 1]].good);
       }
     }
-    if (teasers || tokens < kMinArticleTokens || (title == end && tokens < 3 * kMinArticleTokens)) {
+    // (A signed letter under its heading may be shorter than an article.)
+    const bool signed_letter = title != end && tail_end > body_end &&
+                               blocks_[body_end].rule == "letter_sign_off" &&
+                               tokens >= kMinLetterTokens;
+    if (teasers || (tokens < kMinArticleTokens && !signed_letter) ||
+        (title == end && tokens < 3 * kMinArticleTokens)) {
       for (size_t i = lead_start; i < tail_end; ++i) {
         if (!blocks_[i].used && blocks_[i].rule.empty() && IsTextKind(blocks_[i].kind)) {
           blocks_[i].rule = teasers ? "teasers" : "too_short_for_article";

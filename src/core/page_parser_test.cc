@@ -770,6 +770,72 @@ TEST_F(PageParserTest, VideoPageFurniture) {
   ExpectNoneInBody(Body(a), {"Seal pup"});
 }
 
+// A product review: star rating, price and verdict lines, and pros, cons
+// and specifications boxes between the byline and the text; none of their
+// short lines is the title.
+TEST_F(PageParserTest, ProductReviewRatingAndBoxes) {
+  const ParsedPage page = MustParse(Fixture("product_review_pros_cons.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Lumen Reader 2 review: the e-reader that finally gets the light right");
+  EXPECT_EQ(a.standfirst.rfind("A warmer, more even screen", 0), 0u) << a.standfirst;
+  EXPECT_EQ(a.author.name, "Ois\u00edn Carraher");
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs[0].rfind("The first Lumen Reader", 0), 0u);
+  ExpectNoneInBody(Body(a), {"\u2605", "Price when reviewed", "Pros", "No page-turn", "300ppi"});
+  EXPECT_TRUE(Dropped(page, "review_list", "No page-turn buttons"));
+}
+
+// A recipe: serving and timing lines dropped; the ingredients and the
+// method's steps are the body's, however short.
+TEST_F(PageParserTest, RecipeIngredientsAndMethodAreBody) {
+  const ParsedPage page = MustParse(Fixture("recipe_ingredients_method.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Smoked haddock and leek gratin");
+  EXPECT_EQ(a.author.name, "Seren Afolabi");
+  ASSERT_EQ(a.paragraphs.size(), 12u);
+  EXPECT_EQ(a.paragraphs[3], "40g butter");
+  EXPECT_EQ(a.paragraphs.back().rfind("4. Fold in the leeks", 0), 0u);
+  ExpectNoneInBody(Body(a), {"Serves 4", "Prep 15", "Rate this recipe"});
+}
+
+// A page of readers' letters: each letter, under its heading and signed
+// "Name, Place", is an article of its own with the writer as author.
+TEST_F(PageParserTest, ReadersLettersSignedWithNameAndPlace) {
+  const ParsedPage page = MustParse(Fixture("readers_letters_signed.txt"));
+  ASSERT_EQ(page.articles.size(), 3u);
+  EXPECT_EQ(page.articles[0].author.name, "Margaret Yeoh");
+  EXPECT_EQ(page.articles[1].title, "Keep the library open on Saturdays");
+  EXPECT_EQ(page.articles[1].author.name, "Daniel Akinola");
+  ASSERT_EQ(page.articles[1].paragraphs.size(), 1u);
+  EXPECT_EQ(page.articles[2].title, "The new timetable works");
+  EXPECT_EQ(page.articles[2].author.name, "Peter Quant");
+  // A "Name, Title" line inside a story, with the story going on after it,
+  // does not split the story.
+  const ParsedPage quoted = MustParse(FerryPage(
+      "",
+      "Tom Barnes, Council Leader\n\nThe council leader said he would write to the operator "
+      "this week and ask it to keep the evening sailing until the spring review.\n"));
+  ASSERT_EQ(quoted.articles.size(), 1u);
+  EXPECT_NE(Body(quoted.articles[0]).find("write to the operator"), std::string::npos);
+}
+
+// Furniture of syndicated and print-edition pages: "This article was
+// originally published by ...", "Republish this article", "Continue reading
+// the main story", "Skip to site index".
+TEST_F(PageParserTest, SyndicationNotesAndContinueReading) {
+  const ParsedPage syndicated = MustParse(Fixture("syndicated_republish_note.txt"));
+  ASSERT_EQ(syndicated.articles.size(), 1u);
+  ASSERT_EQ(syndicated.articles[0].paragraphs.size(), 4u);
+  EXPECT_TRUE(Dropped(syndicated, "syndication_note", "originally published by Field Notes"));
+  const ParsedPage daily = MustParse(Fixture("us_daily_continue_reading.txt"));
+  ASSERT_EQ(daily.articles.size(), 1u);
+  EXPECT_EQ(daily.articles[0].author.name, "Marta Okonjo");
+  ASSERT_EQ(daily.articles[0].paragraphs.size(), 4u);
+  ExpectNoneInBody(Body(daily.articles[0]), {"Continue reading", "A version of this article"});
+}
+
 // What the heuristics above must leave alone: a "READ MORE" link or a
 // "Lire aussi : ..." line inside a body does not end it; a poll's one
 // "Agree" button is no consent banner; a share bar under a headline is no
