@@ -427,11 +427,12 @@ std::optional<DateLineMatch> FindDateLine(std::string_view line, std::optional<i
       clock = before->clock;
       first = before->start;
     }
-    // "Thu 14 March", "Thursday, 14 March": the weekday is the date's when
-    // it opens the line, follows a mark or is written in full, not in "Li
-    // Sun 14 March" (a name ending like a weekday).
+    // "Thu 14 March", "Thursday, 14 March": the weekday is the date's; but
+    // "Sun" after a word may end a name ("Li Sun 14 March"), so it joins
+    // only at the line's start or after a mark.
     auto weekday_at = [&](size_t w) {
-      return IsWeekday(t[w]) && (w == 0 || t[w - 1].kind == Token::kMark || t[w].text.size() > 4);
+      return IsWeekday(t[w]) && (w == 0 || t[w - 1].kind == Token::kMark || t[w].text.size() > 4 ||
+                                 t[w].text != "sun");
     };
     if (first > 0 && weekday_at(first - 1)) {
       --first;

@@ -92,7 +92,12 @@ TEST(DateLineTest, FindReportsWhereTheDateIs) {
   ASSERT_TRUE(b.has_value());
   EXPECT_EQ(before.substr(b->begin, b->end - b->begin), "09:14, 21 June 2024");
 
-  // A name ending like a weekday abbreviation keeps it.
+  // A weekday between a name and the date is the date's ("GeoffK Thu 14
+  // March"), but "Sun" after a word may end a name and keeps it.
+  const std::string thu = "GeoffK Thu 14 March 2024 10:02";
+  const std::optional<DateLineMatch> t = FindDateLine(thu);
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(thu.substr(0, t->begin), "GeoffK ");
   const std::string name = "Li Sun 14 March 2024";
   const std::optional<DateLineMatch> n = FindDateLine(name);
   ASSERT_TRUE(n.has_value());

@@ -378,18 +378,29 @@ bool PageWork::StartsWithStopword(std::string_view s) const {
   return profile_.IsStopword(text::MakeWordKey(s.substr(0, end)));
 }
 
-// "ANNEKE VOS Associated Press" -> "ANNEKE VOS": the news agency a wire
-// byline names after the reporter.
+// "ANNEKE VOS Associated Press" -> "ANNEKE VOS", "Jane Roe, Reuters" ->
+// "Jane Roe": the news agency a wire byline names after the reporter. A
+// one-word agency that is also a surname ("Michael Bloomberg") goes only
+// after a comma or an all-capitals name.
 std::string_view StripAgency(std::string_view name) {
-  static constexpr std::array<std::string_view, 8> kAgencies = {
-      " Associated Press",    " Press Association", " Reuters", " Bloomberg", " AFP", " AP", " PA",
-      " Agence France-Presse"};
-  for (std::string_view agency : kAgencies) {
-    if (name.size() > agency.size() + 2 && name.ends_with(agency)) {
-      name.remove_suffix(agency.size());
-      if (name.ends_with(',')) name.remove_suffix(1);
-      return text::Trim(name);
-    }
+  static constexpr std::array<std::string_view, 3> kAlways = {
+      " Associated Press", " Press Association", " Agence France-Presse"};
+  static constexpr std::array<std::string_view, 5> kAfterCommaOrCaps = {" Reuters", " Bloomberg",
+                                                                        " AFP", " AP", " PA"};
+  auto strip = [&](std::string_view agency) {
+    std::string_view rest = name.substr(0, name.size() - agency.size());
+    if (rest.ends_with(',')) rest.remove_suffix(1);
+    return text::Trim(rest);
+  };
+  for (std::string_view agency : kAlways) {
+    if (name.size() > agency.size() + 2 && name.ends_with(agency)) return strip(agency);
+  }
+  for (std::string_view agency : kAfterCommaOrCaps) {
+    if (name.size() <= agency.size() + 2 || !name.ends_with(agency)) continue;
+    const std::string_view rest = name.substr(0, name.size() - agency.size());
+    const bool caps =
+        std::none_of(rest.begin(), rest.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    if (rest.ends_with(',') || caps) return strip(agency);
   }
   return name;
 }
@@ -440,6 +451,8 @@ bool CapitalisedWords(std::string_view s, int min, int max) {
   return words >= min && words <= max && s.back() != '.';
 }
 
+std::string_view QuotedCore(std::string_view s);
+
 std::optional<std::string_view> PageWork::NameCommaPlace(std::string_view s) const {
   const size_t comma = s.find(", ");
   if (comma == std::string_view::npos || s.size() > 60) return std::nullopt;
@@ -482,6 +495,11 @@ void PageWork::ApplyRules() {
             break;
           case RuleKind::kBoilerplate:
             b.kind = Kind::kDrop;
+            // "The Beatles In Hamburg, 1960-1962" is a headline, not a life.
+            if (b.rule == "life_dates" && HasStopword(s)) {
+              b.kind = Kind::kText;
+              b.rule = {};
+            }
             break;
           case RuleKind::kCredit:
             b.kind = Kind::kCredit;
@@ -546,7 +564,8 @@ void PageWork::ApplyRules() {
       return k < blocks_.size() && blocks_[k].kind == Kind::kText && blocks_[k].ends_punct &&
              blocks_[k].len >= kMinLetterChars;
     };
-    if (b.bullet == 0 && i > 0 && paragraph(i - 1) && !paragraph(i + 1)) {
+    const bool quote_next = i + 1 < blocks_.size() && !QuotedCore(Text(blocks_[i + 1])).empty();
+    if (b.bullet == 0 && i > 0 && paragraph(i - 1) && !paragraph(i + 1) && !quote_next) {
       if (std::optional<std::string_view> name = NameCommaPlace(s)) {
         b.kind = Kind::kByline;
         b.name = *name;
@@ -565,15 +584,47 @@ void PageWork::ApplyRules() {
       }
     }
   }
+  // A letters page has several signatures; one "Name, Place" line is more
+  // likely a quoted speaker's.
+  if (std::count_if(blocks_.begin(), blocks_.end(),
+                    [](const Block& b) { return b.rule == "letter_sign_off"; }) < 2) {
+    for (Block& b : blocks_) {
+      if (b.rule != "letter_sign_off") continue;
+      b.kind = Kind::kText;
+      b.rule = {};
+      b.name = {};
+    }
+  }
   DropConsentBanners();
   if (page_.site.name.empty()) FindMasthead();
   MarkGalleriesAndContents();
 }
 
+// "1. The sluice" -> "The sluice"; also "2)".
+std::string_view WithoutListNumber(std::string_view s) {
+  const size_t digits = s.find_first_not_of("0123456789");
+  if (digits != std::string_view::npos && digits > 0 && digits + 1 < s.size() &&
+      (s[digits] == '.' || s[digits] == ')')) {
+    return text::Trim(s.substr(digits + 1));
+  }
+  return s;
+}
+
+// Whether `word` occurs in `s`, ASCII case folded.
+bool MentionsWord(std::string_view s, std::string_view word) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find(word) != std::string::npos;
+}
+
 void PageWork::MarkGalleriesAndContents() {
+  // A gallery has counters ("1 of 4", "2 of 4"); one such line is a stray.
+  const auto counters = std::count_if(blocks_.begin(), blocks_.end(),
+                                      [](const Block& b) { return b.rule == "gallery_counter"; });
+  bool ingredients = false;
   for (size_t i = 0; i + 1 < blocks_.size(); ++i) {
     const std::string_view rule = blocks_[i].rule;
-    if (rule == "gallery_counter") {
+    if (rule == "gallery_counter" && counters >= 2) {
       // "2 of 4" then the picture's caption (its credit, if any, follows).
       Block& caption = blocks_[i + 1];
       if (caption.kind == Kind::kText && caption.bullet == 0 && caption.len <= kMaxCaptionChars) {
@@ -590,7 +641,14 @@ void PageWork::MarkGalleriesAndContents() {
         item.kind = Kind::kDrop;
         item.rule = "review_list";
       }
+    } else if (rule == "recipe_heading" && !ingredients &&
+               !MentionsWord(Text(blocks_[i]), "ingredients") &&
+               !MentionsWord(Text(blocks_[i]), "for the ")) {
+      // "Method" or "Steps" with no ingredients above it is a crosshead.
+      blocks_[i].kind = Kind::kText;
+      blocks_[i].rule = {};
     } else if (rule == "recipe_heading") {
+      ingredients = true;
       // "Ingredients" / "Method": the lines under it are the recipe's list,
       // body text however short ("40g butter"), never a title.
       for (size_t j = i + 1; j < blocks_.size() && j <= i + kMaxRecipeLines; ++j) {
@@ -602,14 +660,12 @@ void PageWork::MarkGalleriesAndContents() {
       // The entries under "Contents" are the story's crossheads, listed.
       for (size_t j = i + 1; j < blocks_.size() && j <= i + kMaxContentsEntries; ++j) {
         Block& entry = blocks_[j];
-        if (entry.kind != Kind::kText || entry.len > 80 || entry.ends_punct) break;
-        std::string_view name = Text(entry);
-        // "1. The sluice", "2) The farms"
-        const size_t digits = name.find_first_not_of("0123456789");
-        if (digits != std::string_view::npos && digits > 0 && digits + 1 < name.size() &&
-            (name[digits] == '.' || name[digits] == ')')) {
-          name = text::Trim(name.substr(digits + 1));
+        // (Entries may be questions: "What are the new rules?")
+        if (entry.kind != Kind::kText || entry.len > 80 ||
+            (entry.ends_punct && !Text(entry).ends_with('?'))) {
+          break;
         }
+        const std::string_view name = WithoutListNumber(Text(entry));
         // The first crosshead itself, right after the list, ends it.
         if (std::find(contents_.begin(), contents_.end(), name) != contents_.end()) break;
         entry.kind = Kind::kDrop;
@@ -618,13 +674,6 @@ void PageWork::MarkGalleriesAndContents() {
       }
     }
   }
-}
-
-// Whether `word` occurs in `s`, ASCII case folded.
-bool MentionsWord(std::string_view s, std::string_view word) {
-  std::string lower(s);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find(word) != std::string::npos;
 }
 
 // A publication's name as its masthead prints it: "The Marsh Gazette",
@@ -672,8 +721,9 @@ void PageWork::FindMasthead() {
   for (size_t j = i + 1; j < blocks_.size() && j <= i + 5; ++j) {
     const std::string_view line = Text(blocks_[j]);
     // ("Share | Email | Print" under a headline is no menu.)
+    // A menu on one line ("News | Sport | What's On") counts for two.
     if (menu_item(blocks_[j]) && !MentionsWord(line, "share") && !MentionsWord(line, "print")) {
-      ++menu;
+      menu += line.find('|') != std::string_view::npos ? 2 : 1;
     }
   }
   if (menu < 2) return;
@@ -1059,14 +1109,15 @@ bool CommenterNameLike(std::string_view s) {
   static constexpr std::string_view kPunct = "():;|?!,\"*=<>[]{}";
   if (s.find_first_of(kPunct) != std::string_view::npos) return false;
   if (s.find("\u2026") != std::string_view::npos) return false;  // "Join the discussion…"
-  static constexpr std::array<std::string_view, 45> kButtons = {
-      "reply",    "replies",   "report",      "abuse",     "share",    "like",     "likes",
-      "flag",     "recommend", "recommended", "permalink", "edit",     "edited",   "delete",
-      "hide",     "show",      "more",        "less",      "newest",   "oldest",   "sort",
-      "by",       "top",       "best",        "follow",    "upvote",   "downvote", "vote",
-      "votes",    "quote",     "link",        "load",      "view",     "all",      "cancel",
-      "block",    "collapse",  "expand",      "translate", "comments", "comment",  "pinned",
-      "featured", "in",        "to"};
+  static constexpr std::array<std::string_view, 53> kButtons = {
+      "reply",    "replies",   "report",      "abuse",      "share",       "like",     "likes",
+      "flag",     "recommend", "recommended", "permalink",  "edit",        "edited",   "delete",
+      "hide",     "show",      "more",        "less",       "newest",      "oldest",   "sort",
+      "by",       "top",       "best",        "follow",     "upvote",      "downvote", "vote",
+      "votes",    "quote",     "link",        "load",       "view",        "all",      "cancel",
+      "block",    "collapse",  "expand",      "translate",  "comments",    "comment",  "pinned",
+      "featured", "in",        "to",          "subscriber", "subscribers", "verified", "moderator",
+      "staff",    "member",    "premium",     "supporter"};
   int words = 0;
   bool buttons_only = true;
   for (size_t i = 0; i < s.size();) {
@@ -1130,6 +1181,11 @@ Comment PageWork::CommentAt(size_t i) const {
   auto when = [&](std::string_view line) { return FindDateLine(line, fetched_at_.value_or(0)); };
   auto name_in = [&](std::string_view line) -> std::optional<std::string_view> {
     line = StripCommenterSuffix(line);
+    // "In reply to GeoffK", "Replying to @dan": someone else's name.
+    if (MentionsWord(line.substr(0, 12), "reply to") ||
+        MentionsWord(line.substr(0, 12), "replying")) {
+      return std::nullopt;
+    }
     if (!CommenterNameLike(line)) return std::nullopt;
     return line;
   };
@@ -1155,13 +1211,12 @@ Comment PageWork::CommentAt(size_t i) const {
   if (!date->relative || fetched_at_) c.posted_at = date->seconds;
   const std::string_view line = Text(blocks_[*date_at]);
   std::optional<std::string_view> name = name_in(line.substr(0, date->begin));
-  // Else the line next to the date line: above it, or between it and the text.
+  // Else the line above the date line.
   if (!name && *date_at > 0) {
     if (std::optional<std::string_view> above = meta(*date_at - 1); above && !when(*above)) {
       name = name_in(*above);
     }
   }
-  if (!name && *date_at + 1 < i) name = name_in(Text(blocks_[*date_at + 1]));
   if (name) c.author = std::string(*name);
   return c;
 }
@@ -1322,8 +1377,9 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     // section label no rule knows) is neither title nor standfirst.
     while (lead_text.size() > 1 && blocks_[lead_text.back()].tokens < 2) lead_text.pop_back();
     // The first crosshead, listed in the table of contents, starts the body.
-    if (lead_text.size() > 1 && std::find(contents_.begin(), contents_.end(),
-                                          Text(blocks_[lead_text.back()])) != contents_.end()) {
+    if (lead_text.size() > 1 &&
+        std::find(contents_.begin(), contents_.end(),
+                  WithoutListNumber(Text(blocks_[lead_text.back()]))) != contents_.end()) {
       g = lead_text.back();
       lead_text.pop_back();
     }
@@ -1401,6 +1457,12 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     const bool signed_letter = title != end && tail_end > body_end &&
                                blocks_[body_end].rule == "letter_sign_off" &&
                                tokens >= kMinLetterTokens;
+    // A letter's own heading under the page's ("Readers' letters: ...") is
+    // its title.
+    if (signed_letter && standfirst != end && !blocks_[standfirst].ends_punct) {
+      title = standfirst;
+      standfirst = end;
+    }
     if (teasers || (tokens < kMinArticleTokens && !signed_letter) ||
         (title == end && tokens < 3 * kMinArticleTokens)) {
       for (size_t i = lead_start; i < tail_end; ++i) {

@@ -603,6 +603,20 @@ TEST_F(PageParserTest, CommentsKeepTheirAuthorsAndTimes) {
   EXPECT_TRUE(badges.comments[1].author.empty()) << badges.comments[1].author;
   EXPECT_EQ(badges.comments[1].posted_at, kFetched - 2 * kHour);
 
+  // "Name Thu 14 March ..." keeps the weekday out of the name; "In reply to
+  // X" and "Subscriber" badges are not names.
+  const ParsedPage reply = MustParse(FerryPage(
+      "",
+      "\n3 comments\n\nGeoffK Thu 14 March 2024 10:02\n\nThe late boat is the only way "
+      "home for half the village.\n\nIn reply to GeoffK\n\n14 March 2024 11:40\n\nThey "
+      "said the same about the bus and it never came back.\n\nSubscriber\n\n14 March 2024 "
+      "12:05\n\nWe should all write to the operator this week.\n"));
+  ASSERT_EQ(reply.comments.size(), 3u);
+  EXPECT_EQ(reply.comments[0].author, "GeoffK");
+  EXPECT_TRUE(reply.comments[1].author.empty()) << reply.comments[1].author;
+  EXPECT_EQ(reply.comments[1].posted_at, 1710416400);  // 2024-03-14 11:40 UTC
+  EXPECT_TRUE(reply.comments[2].author.empty()) << reply.comments[2].author;
+
   // Comments with no name or time above them have neither.
   const ParsedPage bare = MustParse(Fixture("site_header_bullets_comments.txt"));
   ASSERT_EQ(bare.comments.size(), 2u);
@@ -739,6 +753,16 @@ TEST_F(PageParserTest, ContentsListAndCrossheads) {
   EXPECT_EQ(a.paragraphs[3], "The farms");
   EXPECT_TRUE(Dropped(page, "contents", "1. The sluice"));
   EXPECT_TRUE(Dropped(page, "section_label", "Long read"));
+  // Entries written as questions, and crossheads numbered where the
+  // entries are not.
+  const ParsedPage questions = MustParse(
+      "Ferry crossings cut for the winter\n\nContents\n\nWhat changes in November?\n\nWho "
+      "is affected?\n\n1. What changes in November?\n\n" +
+      FerryPage("").substr(std::string("Ferry crossings cut for the winter\n").size()));
+  ASSERT_EQ(questions.articles.size(), 1u);
+  EXPECT_EQ(questions.articles[0].title, "Ferry crossings cut for the winter");
+  ASSERT_FALSE(questions.articles[0].paragraphs.empty());
+  EXPECT_EQ(questions.articles[0].paragraphs[0], "1. What changes in November?");
 }
 
 // "This article is more than 3 years old", an editor's note above the
@@ -805,6 +829,9 @@ TEST_F(PageParserTest, RecipeIngredientsAndMethodAreBody) {
 TEST_F(PageParserTest, ReadersLettersSignedWithNameAndPlace) {
   const ParsedPage page = MustParse(Fixture("readers_letters_signed.txt"));
   ASSERT_EQ(page.articles.size(), 3u);
+  // The first letter's own heading, not the page's, is its title.
+  EXPECT_EQ(page.articles[0].title, "Parking charges will empty the high street");
+  EXPECT_TRUE(page.articles[0].standfirst.empty()) << page.articles[0].standfirst;
   EXPECT_EQ(page.articles[0].author.name, "Margaret Yeoh");
   EXPECT_EQ(page.articles[1].title, "Keep the library open on Saturdays");
   EXPECT_EQ(page.articles[1].author.name, "Daniel Akinola");
@@ -877,6 +904,48 @@ TEST_F(PageParserTest, HeuristicsLeaveOrdinaryPagesAlone) {
   const ParsedPage widget = MustParse(FerryPage("", "Around The Web\n\nSponsored\n"));
   ASSERT_EQ(widget.articles.size(), 1u);
   EXPECT_TRUE(widget.articles[0].author.name.empty()) << widget.articles[0].author.name;
+
+  // Lines that look like the new rules' furniture but are the story's: a
+  // stray "1 of 4", "First published in ...", a poll agency's "AP/NORC ...",
+  // "Name, a producer", a "Method" crosshead, a "Name, Place" quote.
+  const std::string tail_paragraph =
+      "The operator will publish its spring timetable in March, after a consultation with the "
+      "island council and the harbour board.\n";
+  const std::vector<std::pair<std::string, std::string>> ordinary = {
+      {"1 of 4\n\n" + tail_paragraph, "spring timetable in March"},
+      {"First published in 1962, the island's ferry guide has never been out of print, and the "
+       "library keeps three copies.\n\n" +
+           tail_paragraph,
+       "First published in 1962"},
+      {"Most islanders oppose the cut, a poll found. AP/NORC surveyed 1,100 adults last "
+       "month.\n\n" +
+           tail_paragraph,
+       "AP/NORC surveyed"},
+      {"Sarah Lund, a local film producer\n\n" + tail_paragraph, "spring timetable"},
+      {"Method\n\n" + tail_paragraph, "Method"},
+      {"Priya Natt, Wendlow\n\nIt is a disgrace.\n\n" + tail_paragraph, "spring timetable"},
+  };
+  for (const auto& [after, kept] : ordinary) {
+    const ParsedPage page = MustParse(FerryPage("", after));
+    ASSERT_EQ(page.articles.size(), 1u) << after;
+    EXPECT_NE(Body(page.articles[0]).find(kept), std::string::npos) << after;
+    EXPECT_TRUE(page.articles[0].author.name.empty()) << after << page.articles[0].author.name;
+    EXPECT_TRUE(page.articles[0].image.credit.empty()) << after << page.articles[0].image.credit;
+  }
+  // A one-word agency that is also a surname stays in the byline.
+  const ParsedPage bloomberg = MustParse(FerryPage("By Michael Bloomberg\n\n"));
+  ASSERT_EQ(bloomberg.articles.size(), 1u);
+  EXPECT_EQ(bloomberg.articles[0].author.name, "Michael Bloomberg");
+  // A dated headline with ordinary words is a title, not life dates.
+  const ParsedPage beatles =
+      MustParse("The Beatles In Hamburg, 1960\u20131962\n\n" +
+                FerryPage("").substr(std::string("Ferry crossings cut for the winter\n").size()));
+  ASSERT_EQ(beatles.articles.size(), 1u);
+  EXPECT_EQ(beatles.articles[0].title, "The Beatles In Hamburg, 1960\u20131962");
+  // A masthead over a menu on one line still names the site.
+  const ParsedPage herald =
+      MustParse("The Island Herald\nNews | Sport | What's On | Business\n" + FerryPage(""));
+  EXPECT_EQ(herald.site.name, "The Island Herald");
 }
 
 // Wire layout: byline, read time, date and "Updated ... ago" between the
