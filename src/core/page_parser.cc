@@ -610,6 +610,16 @@ std::string_view WithoutListNumber(std::string_view s) {
   return s;
 }
 
+// A recipe's steps heading ("Method", "Directions"), which means a recipe
+// only under an "Ingredients" heading.
+bool StepsHeading(std::string_view s) {
+  static constexpr std::array<std::string_view, 6> kSteps = {"method", "instructions", "directions",
+                                                             "steps",  "to serve",     "equipment"};
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::find(kSteps.begin(), kSteps.end(), lower) != kSteps.end();
+}
+
 // Whether `word` occurs in `s`, ASCII case folded.
 bool MentionsWord(std::string_view s, std::string_view word) {
   std::string lower(s);
@@ -641,16 +651,14 @@ void PageWork::MarkGalleriesAndContents() {
         item.kind = Kind::kDrop;
         item.rule = "review_list";
       }
-    } else if (rule == "recipe_heading" && !ingredients &&
-               !MentionsWord(Text(blocks_[i]), "ingredients") &&
-               !MentionsWord(Text(blocks_[i]), "for the ")) {
+    } else if (rule == "list_heading" && StepsHeading(Text(blocks_[i])) && !ingredients) {
       // "Method" or "Steps" with no ingredients above it is a crosshead.
       blocks_[i].kind = Kind::kText;
       blocks_[i].rule = {};
-    } else if (rule == "recipe_heading") {
-      ingredients = true;
-      // "Ingredients" / "Method": the lines under it are the recipe's list,
-      // body text however short ("40g butter"), never a title.
+    } else if (rule == "list_heading") {
+      ingredients = ingredients || MentionsWord(Text(blocks_[i]), "ingredients");
+      // "Ingredients", "Method", "Timeline": the lines under it are its
+      // list, body text however short ("40g butter"), never a title.
       for (size_t j = i + 1; j < blocks_.size() && j <= i + kMaxRecipeLines; ++j) {
         Block& item = blocks_[j];
         if (item.kind != Kind::kText || item.len > kMaxRecipeLineChars) break;
@@ -1319,7 +1327,9 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
           break;
         }
       } else if (b.kind == Kind::kDrop || b.kind == Kind::kCredit || b.kind == Kind::kByline) {
-        if (++gap > kMaxGap) break;
+        // A newsletter box or an advert inside the story is furniture of
+        // many lines; it does not use up the story's allowance for noise.
+        if (!InBodyInterruption(b) && ++gap > kMaxGap) break;
       } else {
         break;  // author box, comments, site header
       }
@@ -1393,9 +1403,17 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       const bool d_first = after_marker && lead_text.size() == 2;
       if (d != end && TitleLike(d, d_first) && EntryTimeBetween(d, c)) {
         // A live page: the line after an entry's time is that entry's
-        // heading, the body's start, not a standfirst.
+        // heading, the body's start, not a standfirst; the page's title may
+        // stand over d, which is then its standfirst.
         title = d;
         g = c;
+        if (lead_text.size() >= 3) {
+          const size_t e = lead_text[lead_text.size() - 3];
+          if (TitleLike(e, false) && StandfirstLike(d) && !NavigationBetween(e, d)) {
+            title = e;
+            standfirst = d;
+          }
+        }
       } else if (d != end && StandfirstLike(c) && TitleLike(d, d_first) &&
                  !NavigationBetween(d, c)) {
         title = d;

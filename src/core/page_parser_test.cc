@@ -863,6 +863,42 @@ TEST_F(PageParserTest, SyndicationNotesAndContinueReading) {
   ExpectNoneInBody(Body(daily.articles[0]), {"Continue reading", "A version of this article"});
 }
 
+// A "Timeline" box inside a story: its dated lines are a list in the body,
+// not a second article's title and standfirst.
+TEST_F(PageParserTest, TimelineBoxStaysInTheStory) {
+  const ParsedPage page = MustParse(Fixture("timeline_box_in_story.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Bridge reopens after two years of repairs");
+  EXPECT_EQ(a.author.name, "Ravi Osei");
+  ASSERT_EQ(a.paragraphs.size(), 8u);
+  EXPECT_EQ(a.paragraphs[2], "March 2023: Inspectors find cracks and the bridge is closed");
+  EXPECT_EQ(a.paragraphs.back().rfind("A temporary weight limit", 0), 0u);
+}
+
+// A live results page: the title over a standfirst, then time-stamped
+// entries each with a heading.
+TEST_F(PageParserTest, LiveResultsTitleOverStandfirst) {
+  const ParsedPage page = MustParse(Fixture("live_results_title_over_standfirst.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "Election night: results as they come in");
+  EXPECT_EQ(a.standfirst, "Follow the count in every ward across the district");
+  ASSERT_EQ(a.paragraphs.size(), 6u);
+  EXPECT_EQ(a.paragraphs[0], "Labour hold Riverside");
+}
+
+// A newsletter box inside a story, with its consent line ("By signing up
+// you agree ... You can unsubscribe at any time.").
+TEST_F(PageParserTest, NewsletterBoxConsentLineIsDropped) {
+  const ParsedPage page = MustParse(Fixture("newsletter_box_consent_line.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  ExpectNoneInBody(Body(a), {"By signing up", "unsubscribe", "Subscribe"});
+  EXPECT_EQ(a.paragraphs.back().rfind("The review will report", 0), 0u);
+}
+
 // What the heuristics above must leave alone: a "READ MORE" link or a
 // "Lire aussi : ..." line inside a body does not end it; a poll's one
 // "Agree" button is no consent banner; a share bar under a headline is no
