@@ -219,7 +219,8 @@ class PageWork {
   void ProcessSegment(size_t begin, size_t end);
   void Leftovers(size_t begin, size_t end);
   // A quoted line repeating words of a longer paragraph of the same story
-  // is a pull quote, set in large type beside the text: dropped, once.
+  // is a pull quote, set in large type beside the text: dropped, once; so
+  // is an embedded video's title.
   void DropPullQuotes(std::vector<size_t>* body);
   // The comment in block i, with its author and time from the lines above it.
   Comment CommentAt(size_t i) const;
@@ -1260,6 +1261,15 @@ void PageWork::DropPullQuotes(std::vector<size_t>* body) {
   bool any = false;
   for (size_t i : *body) {
     Block& b = blocks_[i];
+    // An embedded video's title inside the story ("Watch: Drone footage
+    // shows ...") right over its player's furniture ("Duration 1:02").
+    if (i + 1 < blocks_.size() && blocks_[i + 1].rule == "video_furniture" &&
+        (Text(b).starts_with("Watch: ") || Text(b).starts_with("Video: "))) {
+      b.kind = Kind::kDrop;
+      b.rule = "video_embed";
+      any = true;
+      continue;
+    }
     if (b.bullet != 0 || b.len > kMaxPullQuoteChars) continue;
     const std::string_view core = QuotedCore(Text(b));
     if (core.size() < kMinPullQuoteChars) continue;

@@ -899,6 +899,33 @@ TEST_F(PageParserTest, NewsletterBoxConsentLineIsDropped) {
   EXPECT_EQ(a.paragraphs.back().rfind("The review will report", 0), 0u);
 }
 
+// "By A, B and C": all three authors; question crossheads stay in the body.
+TEST_F(PageParserTest, ThreeAuthorsAndQuestionCrossheads) {
+  const ParsedPage page = MustParse(Fixture("explainer_three_authors_questions.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.title, "What the new water bill means for your household");
+  EXPECT_EQ(a.author.name, "Amara Nwosu, Kit Lindgren and Paul Devereux");
+  ASSERT_EQ(a.paragraphs.size(), 8u);
+  EXPECT_EQ(a.paragraphs[0], "What is changing?");
+  // "By Name, Role" still names one author.
+  const ParsedPage role = MustParse(FerryPage("By Jane Smith, Political Editor\n\n"));
+  ASSERT_EQ(role.articles.size(), 1u);
+  EXPECT_EQ(role.articles[0].author.name, "Jane Smith");
+}
+
+// An embedded video inside a story: its "Watch: ..." title and its
+// duration are dropped, the story goes on.
+TEST_F(PageParserTest, VideoEmbedInsideTheStory) {
+  const ParsedPage page = MustParse(Fixture("video_embed_inside_story.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  ASSERT_EQ(a.paragraphs.size(), 4u);
+  ExpectNoneInBody(Body(a), {"Watch:", "Duration"});
+  EXPECT_TRUE(Dropped(page, "video_embed", "Watch: Drone footage"));
+  EXPECT_EQ(a.paragraphs.back().rfind("More rain is forecast", 0), 0u);
+}
+
 // What the heuristics above must leave alone: a "READ MORE" link or a
 // "Lire aussi : ..." line inside a body does not end it; a poll's one
 // "Agree" button is no consent banner; a share bar under a headline is no
