@@ -611,21 +611,24 @@ std::string_view WithoutListNumber(std::string_view s) {
   return s;
 }
 
+// `s` with ASCII letters lower-cased (other bytes as they are).
+std::string AsciiLower(std::string_view s) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
 // A recipe's steps heading ("Method", "Directions"), which means a recipe
 // only under an "Ingredients" heading.
 bool StepsHeading(std::string_view s) {
   static constexpr std::array<std::string_view, 6> kSteps = {"method", "instructions", "directions",
                                                              "steps",  "to serve",     "equipment"};
-  std::string lower(s);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return std::find(kSteps.begin(), kSteps.end(), lower) != kSteps.end();
+  return std::find(kSteps.begin(), kSteps.end(), AsciiLower(s)) != kSteps.end();
 }
 
 // Whether `word` occurs in `s`, ASCII case folded.
 bool MentionsWord(std::string_view s, std::string_view word) {
-  std::string lower(s);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower.find(word) != std::string::npos;
+  return AsciiLower(s).find(word) != std::string::npos;
 }
 
 void PageWork::MarkGalleriesAndContents() {
@@ -1102,8 +1105,7 @@ bool IsUpdateLine(std::string_view s) {
   static constexpr std::array<std::string_view, 7> kPrefixes = {
       "updated",    "last updated", "last modified", "modified",
       "mis à jour", "aktualisiert", "actualizado"};
-  std::string head(s.substr(0, 16));
-  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string head = AsciiLower(s.substr(0, 16));
   return std::any_of(kPrefixes.begin(), kPrefixes.end(),
                      [&](std::string_view p) { return head.starts_with(p); });
 }
@@ -1131,8 +1133,7 @@ bool CommenterNameLike(std::string_view s) {
   bool buttons_only = true;
   for (size_t i = 0; i < s.size();) {
     const size_t sp = std::min(s.find(' ', i), s.size());
-    std::string word(s.substr(i, sp - i));
-    for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string word = AsciiLower(s.substr(i, sp - i));
     // A word without a letter or digit ("\u2022", "\u203a") only separates;
     // U+2000-U+2FFF (lead byte 0xE2) holds punctuation and symbols, no letters.
     const bool symbol = std::none_of(word.begin(), word.end(), [](char ch) {
