@@ -5,7 +5,10 @@
 // without start-up), and over the whole run.
 //
 //   broadsheet-indexer-bench [--articles N] [--bytes B] [--indexers K] [--batch S]
+//                            [--comments C]
 //
+// --comments gives each article's page C reader comments of ~20 words, with
+// a time, so the cost of storing comments shows (default 0).
 // Needs the local stack (make up). Uses database broadsheet_bench (dropped
 // and re-created) on the server of BROADSHEET_DATABASE_URL.
 #include <signal.h>
@@ -56,15 +59,20 @@ pid_t StartIndexer(const std::string& topic, const std::string& group, const std
 }  // namespace
 
 int main(int argc, char** argv) {
-  int articles = 20000, indexers = 1, batch = 1000;
+  int articles = 20000, indexers = 1, batch = 1000, comments = 0;
   size_t bytes = 5000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--articles")) articles = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--bytes")) bytes = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--indexers")) indexers = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--batch")) batch = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--comments"))
+      comments = std::atoi(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: %s [--articles N] [--bytes B] [--indexers K] [--batch S]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--articles N] [--bytes B] [--indexers K] [--batch S] "
+                   "[--comments C]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -92,6 +100,14 @@ int main(int argc, char** argv) {
     std::vector<OutRecord> chunk;
     for (int i = 0; i < 2000 && done < articles; ++i, ++done) {
       v1::Article a = generator.Next(bytes);
+      for (int c = 0; c < comments && a.sources_size() > 0; ++c) {
+        v1::Comment* comment = a.mutable_sources(0)->add_comments();
+        comment->set_author(generator.RandomWord() + " " + generator.RandomWord());
+        std::string text;
+        for (int w = 0; w < 20; ++w) text += (w > 0 ? " " : "") + generator.RandomWord();
+        comment->set_text(text);
+        comment->mutable_posted_at()->set_seconds(1779000000 + done * 60 + c);
+      }
       OutRecord r{topic, a.id(), "", {}};
       a.SerializeToString(&r.value);
       total_bytes += r.value.size();
@@ -146,9 +162,9 @@ int main(int argc, char** argv) {
   int steady_n = articles - articles / 10;
   double mb_per_article = static_cast<double>(total_bytes) / articles / 1e6;
   std::printf(
-      "indexers=%d batch=%d article_bytes=%zu: steady %.0f articles/s (%.1f MB/s), "
+      "indexers=%d batch=%d article_bytes=%zu comments=%d: steady %.0f articles/s (%.1f MB/s), "
       "whole run %.0f articles/s (%d articles in %.1f s)\n",
-      indexers, batch, bytes, steady_n / steady_s, steady_n / steady_s * mb_per_article,
+      indexers, batch, bytes, comments, steady_n / steady_s, steady_n / steady_s * mb_per_article,
       articles / whole_s, articles, whole_s);
   return 0;
 }

@@ -572,6 +572,52 @@ int Similar(const std::vector<std::string>& args) {
   return 0;
 }
 
+int Comments(const std::vector<std::string>& args) {
+  Flags flags;
+  if (!ParseFlags(args, {"limit", "page-token"}, {"json"}, &flags)) return 2;
+  if (flags.positional.size() != 1) {
+    std::fprintf(stderr,
+                 "usage: broadsheet comments [--limit N] [--page-token TOKEN] [--json] ID\n");
+    return 2;
+  }
+  std::string address;
+  auto stub = QueryStub(&address);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  v1::ListCommentsRequest request;
+  request.set_article_id(flags.positional[0]);
+  int limit = 0;
+  if (!ParseLimit(flags, "20", &limit)) return 2;
+  request.set_page_size(limit);
+  request.set_page_token(flags.Get("page-token"));
+  v1::ListCommentsResponse response;
+  grpc::Status status = stub->ListComments(&context, request, &response);
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    std::fprintf(stderr, "broadsheet comments: %s\n", status.error_message().c_str());
+    return 1;
+  }
+  if (!status.ok()) return ReportRpcError("ListComments", address, status);
+  if (flags.Has("json")) {
+    std::printf("%s\n", ToJsonLine(response).c_str());
+    return 0;
+  }
+  bool tty = isatty(STDOUT_FILENO) != 0;
+  for (const v1::Comment& c : response.comments()) {
+    std::string when =
+        c.has_posted_at()
+            ? google::protobuf::util::TimeUtil::ToString(c.posted_at()).substr(0, 16) + " UTC"
+            : std::string();
+    std::replace(when.begin(), when.end(), 'T', ' ');
+    std::printf("%s%s%s\n%s\n\n", Bold(c.author().empty() ? "(no name)" : c.author(), tty).c_str(),
+                when.empty() ? "" : " \xc2\xb7 ", when.c_str(), c.text().c_str());
+  }
+  if (response.comments().empty()) std::printf("no comments\n");
+  if (!response.next_page_token().empty()) {
+    std::printf("more: --page-token %s\n", response.next_page_token().c_str());
+  }
+  return 0;
+}
+
 int Watch(const std::vector<std::string>& args) {
   Flags flags;
   if (!ParseFlags(args, WithFilterFlags({"resume", "count"}), {"json", "duplicates"}, &flags)) {

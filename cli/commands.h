@@ -15,6 +15,7 @@ int Search(const std::vector<std::string>& args);
 int Get(const std::vector<std::string>& args);
 int Authors(const std::vector<std::string>& args);
 int Similar(const std::vector<std::string>& args);
+int Comments(const std::vector<std::string>& args);
 int Watch(const std::vector<std::string>& args);
 // grpc.health.v1 check of HOST:PORT (cli/health.cc); 0 only when SERVING.
 int Health(const std::vector<std::string>& args);

@@ -32,6 +32,8 @@ constexpr char kUsage[] =
     "        list authors with article counts, or show one\n"
     "  similar [--limit N] [--json] ID\n"
     "        near-duplicates, then articles sharing the most terms\n"
+    "  comments [--limit N] [--page-token TOKEN] [--json] ID\n"
+    "        reader comments on the pages an article was found on\n"
     "  watch [--author NAME] [--site SITE] [--from DATE] [--to DATE] [--fetched-from DATE]\n"
     "        [--fetched-to DATE] [--language CODE]\n"
     "        [--duplicates] [--resume TOKEN] [--count N] [--json] [QUERY]\n"
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
   if (command == "get") return broadsheet::cli::Get(args);
   if (command == "authors") return broadsheet::cli::Authors(args);
   if (command == "similar") return broadsheet::cli::Similar(args);
+  if (command == "comments") return broadsheet::cli::Comments(args);
   if (command == "watch") return broadsheet::cli::Watch(args);
   if (command == "health") return broadsheet::cli::Health(args);
   if (command == "help" || command == "--help" || command == "-h") {

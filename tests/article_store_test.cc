@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <pqxx/pqxx>
 #include <random>
 #include <set>
@@ -224,6 +225,12 @@ TEST_F(ArticleStoreTest, ConcurrentWritersOfTheSameArticlesBothSucceed) {
   PgArticleStore first(url_), second(url_);
   for (int round = 0; round < 4; ++round) {
     std::vector<v1::Article> batch = Batch("r" + std::to_string(round));
+    for (v1::Article& article : batch) {  // two comments on each of the 40 pages
+      for (int k = 0; k < 2; ++k) {
+        article.mutable_sources(0)->add_comments()->set_text(
+            "Comment " + std::to_string(k) + " round " + std::to_string(round) + " " + run_);
+      }
+    }
     WriteStats a, b;
     absl::Status status_a, status_b;
     std::thread other([&] { status_b = second.WriteBatch(batch, &b); });
@@ -232,6 +239,7 @@ TEST_F(ArticleStoreTest, ConcurrentWritersOfTheSameArticlesBothSucceed) {
     ASSERT_TRUE(status_a.ok()) << status_a;
     ASSERT_TRUE(status_b.ok()) << status_b;
     EXPECT_EQ(a.new_articles + b.new_articles, 40) << "round " << round;
+    EXPECT_EQ(a.new_comments + b.new_comments, 80) << "round " << round;
   }
   pqxx::connection c(url_);
   pqxx::nontransaction q(c);
@@ -545,6 +553,108 @@ TEST_F(ArticleStoreTest, VocabularyUpkeepGoesToThePrimary) {
   EXPECT_EQ(primary_elsewhere.RefreshVocabulary(10).status().code(),
             absl::StatusCode::kUnavailable);
   EXPECT_TRUE(primary_elsewhere.LatestCursor(std::chrono::seconds(5)).ok());
+}
+
+// Comments travel with a page's first article; they are stored by page url
+// (page id without one), each once however often the page is crawled or the
+// batch replayed, and every article of the page lists them.
+TEST_F(ArticleStoreTest, CommentsAreStoredOncePerPageAndListedForEveryArticleOnIt) {
+  using google::protobuf::util::TimeUtil;
+  const std::string url = "https://quay.example/comments/" + run_;
+  auto comment = [](v1::SourcePage* page, const std::string& author, const std::string& text,
+                    std::optional<int64_t> posted) {
+    v1::Comment* c = page->add_comments();
+    c->set_author(author);
+    c->set_text(text);
+    if (posted) *c->mutable_posted_at() = TimeUtil::SecondsToTimestamp(*posted);
+  };
+  std::vector<v1::Article> first = {Single("cm-a-" + run_, 0), Single("cm-b-" + run_, 0)};
+  first[1].set_title("A second story on the same page");
+  for (v1::Article& a : first) {
+    a.mutable_sources(0)->set_page_id("cm-page1-" + run_);
+    a.mutable_sources(0)->set_url(url);
+  }
+  v1::SourcePage* page1 = first[0].mutable_sources(0);
+  comment(page1, "Morag Fyfe", "The late boat is the only way home.", 1779270000);
+  comment(page1, "", "First!", std::nullopt);
+  comment(page1, "Dan P", "They said the same about the bus.", 1779260000);
+
+  PgArticleStore store(url_, 3);
+  WriteStats stats;
+  ASSERT_TRUE(store.WriteBatch(first, &stats).ok());
+  EXPECT_EQ(stats.new_comments, 3);
+  ASSERT_TRUE(store.WriteBatch(first, &stats).ok());  // a replay adds nothing
+  EXPECT_EQ(stats.new_comments, 0);
+
+  // A later crawl of the url shows two known comments (one re-dated, as a
+  // relative time would be) and a new one.
+  v1::Article recrawl = first[0];
+  v1::SourcePage* page2 = recrawl.mutable_sources(0);
+  page2->set_page_id("cm-page2-" + run_);
+  page2->clear_comments();
+  comment(page2, "Morag Fyfe", "The late boat is the only way home.", 1779270060);
+  comment(page2, "", "First!", std::nullopt);
+  comment(page2, "Islander", "Sign the petition at the post office.", std::nullopt);
+  ASSERT_TRUE(store.WriteBatch({recrawl}, &stats).ok());
+  EXPECT_EQ(stats.new_comments, 1);
+
+  // Pages without a url are told apart by page id: the same words on two
+  // of them are two comments.
+  v1::Article c = Single("cm-c-" + run_, 0), d = Single("cm-d-" + run_, 0);
+  c.set_title("A third story");
+  d.set_title("A fourth story");
+  for (v1::Article* a : {&c, &d}) {
+    a->mutable_sources(0)->set_page_id(a->id() + "-page");
+    a->mutable_sources(0)->set_url("");
+    comment(a->mutable_sources(0), "Reader", "Agreed.", std::nullopt);
+  }
+  ASSERT_TRUE(store.WriteBatch({c, d}, &stats).ok());
+  EXPECT_EQ(stats.new_comments, 2);
+
+  ArticleReader reader(url_, 1);
+  const std::vector<std::string> expected = {
+      "They said the same about the bus.",  // dated first, oldest first
+      "The late boat is the only way home.",
+      "First!",  // then undated, in the order first seen
+      "Sign the petition at the post office."};
+  for (const std::string& id : {first[0].id(), first[1].id()}) {
+    absl::StatusOr<CommentPage> page =
+        reader.ListComments(id, 10, std::nullopt, std::chrono::seconds(10));
+    ASSERT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> texts;
+    for (const v1::Comment& cm : page->comments) texts.push_back(cm.text());
+    EXPECT_EQ(texts, expected) << "for " << id;
+    EXPECT_FALSE(page->next.has_value());
+    ASSERT_EQ(page->comments.size(), 4u);
+    EXPECT_EQ(page->comments[0].author(), "Dan P");
+    EXPECT_EQ(page->comments[0].posted_at().seconds(), 1779260000);
+    EXPECT_EQ(page->comments[1].posted_at().seconds(), 1779270000);  // as first seen
+    EXPECT_FALSE(page->comments[2].has_posted_at());
+    EXPECT_EQ(page->comments[2].author(), "");
+    EXPECT_EQ(page->comments[0].url(), url);
+    EXPECT_EQ(page->comments[0].id().size(), 16u);
+  }
+
+  // One at a time: each comment once, in the same order.
+  std::vector<std::string> paged;
+  std::optional<PageCursor> after;
+  do {
+    absl::StatusOr<CommentPage> page =
+        reader.ListComments(first[0].id(), 1, after, std::chrono::seconds(10));
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const v1::Comment& cm : page->comments) paged.push_back(cm.text());
+    after = page->next;
+  } while (after && paged.size() < 10);
+  EXPECT_EQ(paged, expected);
+
+  absl::StatusOr<CommentPage> no_url =
+      reader.ListComments(c.id(), 10, std::nullopt, std::chrono::seconds(10));
+  ASSERT_TRUE(no_url.ok()) << no_url.status();
+  ASSERT_EQ(no_url->comments.size(), 1u);
+  EXPECT_EQ(no_url->comments[0].url(), "");
+  absl::StatusOr<CommentPage> none =
+      reader.ListComments(Batch("cm-none").at(0).id(), 10, std::nullopt, std::chrono::seconds(10));
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -149,12 +149,13 @@ class QueryTest : public ::testing::Test {
     query_ = v1::QueryService::NewStub(query_channel_);
   }
 
+  // `after` is appended to the page (say, its reader comments).
   std::vector<std::string> Ingest(const std::vector<TestArticle>& articles,
-                                  const std::string& url = "") {
+                                  const std::string& url = "", const std::string& after = "") {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + seconds(60));
     v1::IngestPageRequest request;
-    request.mutable_page()->set_text(MakePage(articles));
+    request.mutable_page()->set_text(MakePage(articles) + after);
     request.mutable_page()->set_url(url);
     v1::IngestPageResponse response;
     grpc::Status status = ingest_->IngestPage(&ctx, request, &response);
@@ -698,6 +699,88 @@ TEST_F(QueryTest, ListArticlesFiltersAndPagesNewestFirst) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()),
             std::set<std::string>(ids.begin(), ids.end()));
   EXPECT_EQ(seen.size(), 3u);
+}
+
+// Comments go from the page through ingest, Kafka and the indexer to
+// ListComments of every article of the page, and a recrawl of the url adds
+// only the new one.
+TEST_F(QueryTest, CommentsAreListedForEveryArticleOfTheirPage) {
+  std::string w = Nonce();
+  std::string url = "https://courier.example/comments/" + w;
+  auto comments = [&](bool recrawl) {
+    std::string out = "2 comments\n\nMorag " + Capitalised(w) +
+                      " \u00b7 3 hours ago\n\nThe late boat is the only way home for half the "
+                      "village.\n\nReply \u00b7 Share\n\nDan Pettigrew \u00b7 1 hour ago\n\n"
+                      "They said the same about the bus and it never came back.\n";
+    if (recrawl) {
+      out +=
+          "\nReply \u00b7 Share\n\nIslander \u00b7 just now\n\nSign the petition at "
+          "the post office before Friday.\n";
+    }
+    return out;
+  };
+  std::vector<TestArticle> articles = Articles(w, 2, {"Alex Marlow"});
+  std::vector<std::string> ids = Ingest(articles, url, comments(false));
+  ASSERT_EQ(ids.size(), 2u);
+  SearchUntil(w, 2);
+
+  auto list = [&](const std::string& id, int page_size, const std::string& token,
+                  v1::ListCommentsResponse* response) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + seconds(10));
+    v1::ListCommentsRequest request;
+    request.set_article_id(id);
+    request.set_page_size(page_size);
+    request.set_page_token(token);
+    response->Clear();
+    return query_->ListComments(&ctx, request, response);
+  };
+  for (const std::string& id : ids) {
+    v1::ListCommentsResponse response;
+    ASSERT_TRUE(list(id, 0, "", &response).ok());
+    ASSERT_EQ(response.comments_size(), 2) << "for " << id;
+    EXPECT_EQ(response.comments(0).author(), "Morag " + Capitalised(w));
+    EXPECT_EQ(response.comments(0).text(),
+              "The late boat is the only way home for half the village.");
+    EXPECT_EQ(response.comments(0).url(), url);
+    EXPECT_EQ(response.comments(1).author(), "Dan Pettigrew");
+    EXPECT_TRUE(response.next_page_token().empty());
+  }
+
+  // The recrawl is a different page (new bytes): same articles, one more
+  // comment. It is listed once it is stored.
+  Ingest(articles, url, comments(true));
+  std::vector<std::string> texts;
+  auto until = std::chrono::steady_clock::now() + seconds(60);
+  while (texts.size() < 3 && std::chrono::steady_clock::now() < until) {
+    texts.clear();
+    std::string token;
+    do {  // one at a time: pages neither repeat nor skip
+      v1::ListCommentsResponse response;
+      ASSERT_TRUE(list(ids[1], 1, token, &response).ok());
+      for (const v1::Comment& c : response.comments()) texts.push_back(c.text());
+      token = response.next_page_token();
+    } while (!token.empty() && texts.size() < 10);
+    if (texts.size() < 3) std::this_thread::sleep_for(milliseconds(250));
+  }
+  EXPECT_EQ(texts,
+            (std::vector<std::string>{"The late boat is the only way home for half the village.",
+                                      "They said the same about the bus and it never came back.",
+                                      "Sign the petition at the post office before Friday."}));
+
+  v1::ListCommentsResponse response;
+  EXPECT_EQ(list("0000000000000000", 10, "", &response).error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::Status bad = list("", 101, "forged", &response);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  std::vector<std::string> fields;
+  ErrorReason(bad, &fields);
+  EXPECT_EQ(std::set<std::string>(fields.begin(), fields.end()),
+            (std::set<std::string>{"article_id", "page_size", "page_token"}));
+  // A token of one article's comments is refused for another's.
+  ASSERT_TRUE(list(ids[0], 1, "", &response).ok());
+  ASSERT_FALSE(response.next_page_token().empty());
+  EXPECT_EQ(list(ids[1], 1, response.next_page_token(), &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(QueryTest, AuthorsHaveCountsAndLatestArticle) {

@@ -1,8 +1,9 @@
 // ArticleStore: where the indexer writes articles. WriteBatch() is one
-// transaction: after it returns OK every article and source page of the batch
-// is durable; after an error nothing of it is. Writes are idempotent: an
-// article already stored (same id, hence same content) is left as it is and
-// only new source pages are linked.
+// transaction: after it returns OK every article, source page and reader
+// comment of the batch is durable; after an error nothing of it is. Writes
+// are idempotent: an article already stored (same id, hence same content)
+// is left as it is, only new source pages are linked and only comments not
+// stored for the page's url before are added.
 //
 // PgArticleStore is not thread-safe: one per indexer thread. Inside
 // WriteBatch it lexes on `lexer_threads` threads of its own, joined before
@@ -28,12 +29,14 @@ namespace broadsheet {
 // while the COPY streams finished rows: `lex` is its time summed over those
 // threads, `copy` the wall time until the COPY ended.
 struct PhaseMillis {
-  double lex = 0, copy = 0, insert = 0, counts = 0, near_duplicates = 0, commit = 0;
+  // `sources`: linking source pages and storing their comments.
+  double lex = 0, copy = 0, insert = 0, sources = 0, counts = 0, near_duplicates = 0, commit = 0;
 };
 
 struct WriteStats {
   int new_articles = 0;
   int new_sources = 0;
+  int new_comments = 0;          // reader comments not stored before (page_comments)
   int near_duplicate_links = 0;  // pairs newly linked as near-duplicates
   PhaseMillis phases;
 };

@@ -89,6 +89,7 @@ absl::Status Indexer::Consume(const std::vector<InRecord>& batch, BatchResult* r
     result->articles = static_cast<int>(articles.size());
     result->new_articles = stats.new_articles;
     result->near_duplicate_links = stats.near_duplicate_links;
+    result->new_comments = stats.new_comments;
     result->phases = stats.phases;
     result->dead_letters = static_cast<int>(dead.size());
   }

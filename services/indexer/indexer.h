@@ -24,6 +24,7 @@ struct BatchResult {
   int articles = 0;       // decoded and written (new or already stored)
   int new_articles = 0;   // not stored before this batch
   int near_duplicate_links = 0;
+  int new_comments = 0;  // reader comments not stored before this batch
   int dead_letters = 0;
   PhaseMillis phases;
 };

@@ -200,14 +200,17 @@ int main(int argc, char** argv) {
     LogInfo("batch indexed", {{"records", batch->size()},
                               {"new_articles", result.new_articles},
                               {"near_duplicate_links", result.near_duplicate_links},
+                              {"new_comments", result.new_comments},
                               {"dead_letters", result.dead_letters},
                               {"seconds", seconds},
-                              {"ms", {{"lex", result.phases.lex},
-                                      {"copy", result.phases.copy},
-                                      {"insert", result.phases.insert},
-                                      {"counts", result.phases.counts},
-                                      {"near", result.phases.near_duplicates},
-                                      {"commit", result.phases.commit}}}});
+                              {"ms",
+                               {{"lex", result.phases.lex},
+                                {"copy", result.phases.copy},
+                                {"insert", result.phases.insert},
+                                {"sources", result.phases.sources},
+                                {"counts", result.phases.counts},
+                                {"near", result.phases.near_duplicates},
+                                {"commit", result.phases.commit}}}});
   }
   // Graceful: the batch in flight is done and committed; leave the group now
   // so the others take over its partitions at once.

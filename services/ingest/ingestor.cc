@@ -54,6 +54,11 @@ void Ingestor::Prepare(const std::string& text, const PageMeta& meta, IngestOutc
   outcome->page_id = PageId(text);
   for (const Article& article : page.articles) {
     v1::Article message = ArticleToProto(article, page.site, outcome->page_id, meta);
+    // The page's comments travel once, with its first article: the indexer
+    // stores them by page, so every article of the page lists them.
+    if (&article == &page.articles.front() && message.sources_size() > 0) {
+      AddComments(page.comments, message.mutable_sources(0)->mutable_comments());
+    }
     OutRecord record{articles_topic_, article.id, "", {{"content-type", "application/x-protobuf"}}};
     message.SerializeToString(&record.value);
     records->push_back(std::move(record));

@@ -56,6 +56,44 @@ TEST(IngestorTest, PublishesEachArticleKeyedById) {
   EXPECT_EQ(article.sources(0).page_id(), outcome.page_id);
 }
 
+TEST(IngestorTest, CommentsTravelOnceWithThePagesFirstArticle) {
+  const std::string page = std::string(kPage) +
+                           "\nPhoto: Getty\nShow Hide image\n\n"
+                           "Ferry timetable cut back for the winter months\n\n"
+                           "The operator blames falling passenger numbers and the price of fuel "
+                           "for the change.\n\n"
+                           "From November the last sailing of the day will leave the pier an hour "
+                           "earlier, leaving commuters who work late with no way home across the "
+                           "water.\n\n"
+                           "Islanders have started a petition asking the council to subsidise an "
+                           "evening crossing until the spring, when the summer timetable "
+                           "returns.\n\n"
+                           "Rhys Tallon is the transport reporter of the Western Ledger.\n\n"
+                           "2 comments\n\n"
+                           "Morag Fyfe \u00b7 3 hours ago\n\n"
+                           "The late boat is the only way home for half the village.\n\n"
+                           "Reply \u00b7 Share\n\n"
+                           "Dan Pettigrew \u00b7 1 hour ago\n\n"
+                           "They said the same about the bus and it never came back.\n";
+  Fixture f;
+  IngestOutcome outcome =
+      f.ingestor.IngestPage(page, {"test", "https://example.org/p", "", "2026-05-20T12:00:00Z"});
+  ASSERT_FALSE(outcome.rejection.has_value());
+  ASSERT_EQ(f.sink.sent.size(), 2u);
+  v1::Article first, second;
+  ASSERT_TRUE(first.ParseFromString(f.sink.sent[0].value));
+  ASSERT_TRUE(second.ParseFromString(f.sink.sent[1].value));
+  ASSERT_EQ(first.sources_size(), 1);
+  ASSERT_EQ(first.sources(0).comments_size(), 2);
+  EXPECT_EQ(first.sources(0).comments(0).author(), "Morag Fyfe");
+  EXPECT_EQ(first.sources(0).comments(0).text(),
+            "The late boat is the only way home for half the village.");
+  EXPECT_EQ(first.sources(0).comments(0).posted_at().seconds(), 1779278400 - 3 * 3600);
+  EXPECT_EQ(first.sources(0).comments(1).author(), "Dan Pettigrew");
+  ASSERT_EQ(second.sources_size(), 1);
+  EXPECT_EQ(second.sources(0).comments_size(), 0);  // once per page is enough
+}
+
 TEST(IngestorTest, RejectsEmptyPageWithoutPublishing) {
   Fixture f;
   IngestOutcome outcome = f.ingestor.IngestPage("  \n\n ", {});

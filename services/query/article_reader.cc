@@ -352,6 +352,20 @@ std::string IndexedAfterSql() {
       " AND f.seq > $13::bigint ORDER BY f.seq LIMIT $2");
 }
 
+// An article's pages' comments after keyset position ($2, $3): dated ones
+// oldest first, then undated ones, each group in the order first seen.
+constexpr char kListCommentsSql[] = R"sql(
+SELECT c.id, c.author, c.body, extract(epoch from c.posted_at)::float8,
+       CASE WHEN c.page_key = c.page_id THEN '' ELSE c.page_key END,
+       coalesce(c.posted_at, 'infinity')::text, c.seq::text
+FROM page_comments c
+WHERE c.page_key IN (SELECT CASE WHEN sp.url <> '' THEN sp.url ELSE sp.page_id END
+                     FROM source_pages sp WHERE sp.article_id = $1)
+  AND (coalesce(c.posted_at, 'infinity'), c.seq) > ($2::timestamptz, $3::bigint)
+ORDER BY coalesce(c.posted_at, 'infinity'), c.seq
+LIMIT $4
+)sql";
+
 void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
   // Plan each execution for its parameters: the filters' disabled
   // conditions then fold away, and GIN or btree is chosen per query.
@@ -391,6 +405,7 @@ void PrepareStatements(pqxx::connection& conn, bool custom_plans) {
   conn.prepare("article_exists", "SELECT 1 FROM articles WHERE id = $1");
   conn.prepare("list_authors", AuthorsSql(false));
   conn.prepare("get_author", AuthorsSql(true));
+  conn.prepare("list_comments", kListCommentsSql);
   conn.prepare("latest_cursor", "SELECT coalesce(max(seq), 0)::text FROM article_feed");
   conn.prepare("indexed_after", IndexedAfterSql());
 }
@@ -1153,6 +1168,36 @@ absl::StatusOr<std::vector<v1::SimilarArticle>> ArticleReader::FindSimilar(
     }
     return out;
   });
+}
+
+absl::StatusOr<CommentPage> ArticleReader::ListComments(const std::string& article_id,
+                                                        int page_size,
+                                                        const std::optional<PageCursor>& after,
+                                                        std::chrono::milliseconds timeout) {
+  return RunQuery<CommentPage>(
+      lookup_pool_, timeout, Snapshot::kShared,
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<CommentPage> {
+        if (txn.exec_prepared("article_exists", article_id).empty()) {
+          return absl::NotFoundError(absl::StrCat("no article with id ", article_id));
+        }
+        pqxx::result rows =
+            txn.exec_prepared("list_comments", article_id, after ? after->key : "-infinity",
+                              after ? after->id : "0", page_size + 1);
+        CommentPage page;
+        for (const pqxx::row& row : rows) {
+          if (static_cast<int>(page.comments.size()) == page_size) break;
+          v1::Comment& comment = page.comments.emplace_back();
+          comment.set_id(row[0].c_str());
+          comment.set_author(row[1].c_str());
+          comment.set_text(row[2].c_str());
+          SetTime(row[3], comment.mutable_posted_at());
+          if (row[3].is_null()) comment.clear_posted_at();
+          comment.set_url(row[4].c_str());
+          page.next = PageCursor{row[5].c_str(), row[6].c_str()};
+        }
+        if (static_cast<int>(rows.size()) <= page_size) page.next.reset();
+        return page;
+      });
 }
 
 absl::StatusOr<std::string> ArticleReader::CharacterType(std::chrono::milliseconds timeout) {

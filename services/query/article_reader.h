@@ -150,6 +150,11 @@ struct AuthorPage {
   std::optional<PageCursor> next;
 };
 
+struct CommentPage {
+  std::vector<v1::Comment> comments;
+  std::optional<PageCursor> next;  // set when more comments follow
+};
+
 // A newly indexed article and the watch cursor just after it.
 struct IndexedArticle {
   v1::Article article;
@@ -213,6 +218,13 @@ class ArticleReader {
   // NOT_FOUND when `id` is unknown.
   absl::StatusOr<std::vector<v1::SimilarArticle>> FindSimilar(const std::string& id, int limit,
                                                               std::chrono::milliseconds timeout);
+
+  // Reader comments on the pages `article_id` was found on, after `after`
+  // (see ListComments in query_service.proto for the order); NOT_FOUND
+  // when the article is unknown.
+  absl::StatusOr<CommentPage> ListComments(const std::string& article_id, int page_size,
+                                           const std::optional<PageCursor>& after,
+                                           std::chrono::milliseconds timeout);
 
   // The database's LC_CTYPE (e.g. "C.UTF-8"), which decides whether lower()
   // lowers letters beyond ASCII.

@@ -365,6 +365,28 @@ grpc::Status QueryServiceImpl::FindSimilarArticles(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status QueryServiceImpl::ListComments(grpc::ServerContext* context,
+                                            const v1::ListCommentsRequest* request,
+                                            v1::ListCommentsResponse* response) {
+  Violations violations;
+  if (request->article_id().empty()) {
+    violations.Add("MISSING_ID", "article_id", "article_id must not be empty");
+  }
+  int page_size = CheckPageSize(request->page_size(), "page_size", &violations);
+  // Bound to the article: another article's token would skip its comments.
+  std::string binding = absl::StrCat("comments\x1f", request->article_id());
+  auto after = CheckToken(options_.page_token_key, binding, request->page_token(), "page_token",
+                          &violations);
+  if (!violations.empty()) return violations.ToStatus();
+  auto page = reader_->ListComments(request->article_id(), page_size, after, TimeLeft(context));
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (v1::Comment& c : page->comments) *response->add_comments() = std::move(c);
+  if (page->next) {
+    response->set_next_page_token(EncodePageToken(options_.page_token_key, binding, *page->next));
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status QueryServiceImpl::WatchArticles(
     grpc::ServerContext* context, const v1::WatchArticlesRequest* request,
     grpc::ServerWriter<v1::WatchArticlesResponse>* writer) {

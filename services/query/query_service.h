@@ -66,6 +66,8 @@ class QueryServiceImpl final
   grpc::Status FindSimilarArticles(grpc::ServerContext* context,
                                    const v1::FindSimilarArticlesRequest* request,
                                    v1::FindSimilarArticlesResponse* response) override;
+  grpc::Status ListComments(grpc::ServerContext* context, const v1::ListCommentsRequest* request,
+                            v1::ListCommentsResponse* response) override;
   grpc::Status WatchArticles(grpc::ServerContext* context,
                              const v1::WatchArticlesRequest* request,
                              grpc::ServerWriter<v1::WatchArticlesResponse>* writer) override;

@@ -54,6 +54,16 @@ v1::Article ArticleToProto(const Article& article, const Site& site, const std::
   return out;
 }
 
+void AddComments(const std::vector<Comment>& comments,
+                 google::protobuf::RepeatedPtrField<v1::Comment>* out) {
+  for (const Comment& c : comments) {
+    v1::Comment* comment = out->Add();
+    comment->set_text(c.text);
+    comment->set_author(c.author);
+    if (c.posted_at) comment->mutable_posted_at()->set_seconds(*c.posted_at);
+  }
+}
+
 v1::ParsedPage ToProto(const ParsedPage& page, const std::string& page_id, const PageMeta& meta) {
   v1::ParsedPage out;
   out.set_source(meta.source);
@@ -67,12 +77,7 @@ v1::ParsedPage ToProto(const ParsedPage& page, const std::string& page_id, const
   for (const Article& a : page.articles) {
     *out.add_articles() = ArticleToProto(a, page.site, page_id, meta);
   }
-  for (const Comment& c : page.comments) {
-    v1::Comment* comment = out.add_comments();
-    comment->set_text(c.text);
-    comment->set_author(c.author);
-    if (c.posted_at) comment->mutable_posted_at()->set_seconds(*c.posted_at);
-  }
+  AddComments(page.comments, out.mutable_comments());
   for (const DroppedBlock& d : page.dropped) {
     v1::DroppedBlock* block = out.add_dropped();
     block->set_text(d.text);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "broadsheet/v1/article.pb.h"
 #include "core/parsed_page.h"
@@ -29,6 +30,10 @@ v1::ParsedPage RejectedToProto(const ParseError& error, const PageMeta& meta);
 // One article as published to Kafka: the parse plus the page it came from.
 v1::Article ArticleToProto(const Article& article, const Site& site, const std::string& page_id,
                            const PageMeta& meta);
+
+// The parser's comments appended to `out`.
+void AddComments(const std::vector<Comment>& comments,
+                 google::protobuf::RepeatedPtrField<v1::Comment>* out);
 
 // RFC 3339 text to a Timestamp; false when `text` is empty or not a time.
 bool ParseTimestamp(const std::string& text, google::protobuf::Timestamp* out);

@@ -32,6 +32,13 @@ TEST(ArticleIdTest, IsStableAcrossReleases) {
   EXPECT_EQ(ArticleId("", {}), "2d06800538d394c2");  // XXH3_64bits of ""
 }
 
+TEST(ArticleIdTest, CommentIdKeepsItsPartsApart) {
+  // Pinned value: changing it duplicates every stored comment on recrawl.
+  EXPECT_EQ(CommentId("https://a.example/x", "Jo", "Well said!"), "80ddd2218d2fd66c");
+  EXPECT_NE(CommentId("k", "Jo Smith", "said"), CommentId("k", "Jo", "Smith said"));
+  EXPECT_NE(CommentId("k", "Jo", "Well said!"), CommentId("k2", "Jo", "Well said!"));
+}
+
 TEST(ArticleIdTest, PageIdHashesRawBytes) {
   EXPECT_EQ(PageId(""), "2d06800538d394c2");
   EXPECT_NE(PageId("a"), PageId("a "));

@@ -109,6 +109,14 @@ class QueryClient:
             pb.FindSimilarArticlesRequest(id=article_id, page_size=page_size),
             timeout=self.timeout).articles)
 
+    def list_comments(self, article_id: str, page_size: int = 10,
+                      page_token: str = "") -> pb.ListCommentsResponse:
+        """Reader comments on the pages the article was found on, oldest first."""
+        return self._stub.ListComments(pb.ListCommentsRequest(article_id=article_id,
+                                                              page_size=page_size,
+                                                              page_token=page_token),
+                                       timeout=self.timeout)
+
     def watch(self, query: str = "", resume_token: str = "", include_duplicates: bool = False,
               timeout: Optional[float] = None, **filter_args):
         """A server stream of WatchArticlesResponse; cancel() it to stop.

@@ -109,6 +109,29 @@ def test_search_pages_and_gets(stack):
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
+def test_comments_are_listed_for_every_article_of_the_page(stack):
+    ingest_stub, client = stack
+    word = nonce()
+    comments = ("\n\n3 comments\n\nMorag Fyfe \u00b7 2 hours ago\n\n"
+                f"The {word} verdict was a long time coming.\n\nReply \u00b7 Share\n\n"
+                "Dan Pettigrew \u00b7 1 hour ago\n\nNobody on the council has read it.\n")
+    ids = ingest(ingest_stub, page_text(word, 2, "c") + comments)
+    assert len(ids) == 2
+    wait_for(client, word, 2)
+    for article_id in ids:
+        listed = client.list_comments(article_id)
+        assert [(c.author, c.text) for c in listed.comments] == [
+            ("Morag Fyfe", f"The {word} verdict was a long time coming."),
+            ("Dan Pettigrew", "Nobody on the council has read it.")]
+        assert not listed.next_page_token
+    first = client.list_comments(ids[0], page_size=1)
+    rest = client.list_comments(ids[0], page_size=1, page_token=first.next_page_token)
+    assert [c.author for c in [*first.comments, *rest.comments]] == ["Morag Fyfe", "Dan Pettigrew"]
+    with pytest.raises(grpc.RpcError) as missing:
+        client.list_comments("0000000000000000")
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+
 def test_watch_receives_new_articles_and_resumes(stack):
     ingest_stub, client = stack
     word = nonce()
