@@ -136,6 +136,9 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+# As the producers' message.max.bytes: an 8 MiB page's article, with the
+# page's comments, fits in one record (the default is 1 MB).
+message.max.bytes=16777216
 # 2-core machine
 num.network.threads=2
 num.io.threads=4

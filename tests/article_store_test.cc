@@ -598,6 +598,22 @@ TEST_F(ArticleStoreTest, CommentsAreStoredOncePerPageAndListedForEveryArticleOnI
   ASSERT_TRUE(store.WriteBatch({recrawl}, &stats).ok());
   EXPECT_EQ(stats.new_comments, 1);
 
+  // The same words twice on one page are two comments (each recrawl
+  // shows both again); a url far longer than a btree entry may hold is
+  // still a page.
+  v1::Article e = Single("cm-e-" + run_, 0);
+  e.set_title("A fifth story");
+  std::string long_url = "https://quay.example/long/" + run_ + "?q=";
+  std::mt19937 rng(7);
+  while (long_url.size() < 12000) long_url.push_back(static_cast<char>('a' + rng() % 26));
+  e.mutable_sources(0)->set_url(long_url);
+  for (int k = 0; k < 2; ++k) comment(e.mutable_sources(0), "Reader", "Agreed.", std::nullopt);
+  ASSERT_TRUE(store.WriteBatch({e}, &stats).ok());
+  EXPECT_EQ(stats.new_comments, 2);
+  e.mutable_sources(0)->set_page_id("cm-e-recrawl-" + run_);
+  ASSERT_TRUE(store.WriteBatch({e}, &stats).ok());
+  EXPECT_EQ(stats.new_comments, 0);
+
   // Pages without a url are told apart by page id: the same words on two
   // of them are two comments.
   v1::Article c = Single("cm-c-" + run_, 0), d = Single("cm-d-" + run_, 0);
@@ -646,6 +662,13 @@ TEST_F(ArticleStoreTest, CommentsAreStoredOncePerPageAndListedForEveryArticleOnI
     after = page->next;
   } while (after && paged.size() < 10);
   EXPECT_EQ(paged, expected);
+
+  absl::StatusOr<CommentPage> twice =
+      reader.ListComments(e.id(), 10, std::nullopt, std::chrono::seconds(10));
+  ASSERT_TRUE(twice.ok()) << twice.status();
+  ASSERT_EQ(twice->comments.size(), 2u);
+  EXPECT_EQ(twice->comments[1].text(), "Agreed.");
+  EXPECT_EQ(twice->comments[1].url(), long_url);
 
   absl::StatusOr<CommentPage> no_url =
       reader.ListComments(c.id(), 10, std::nullopt, std::chrono::seconds(10));

@@ -2,25 +2,25 @@
 // the real Kafka broker and the indexer, and come out of PostgreSQL through
 // the query service. Every test makes its own words (a per-run nonce) so runs
 // against a database that already holds data stay independent.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
-#include <grpcpp/grpcpp.h>
-
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "broadsheet/v1/ingest_service.grpc.pb.h"
 #include "broadsheet/v1/query_service.grpc.pb.h"
 #include "common/env.h"
-#include "stack_test_util.h"
 #include "common/kafka_consumer.h"
 #include "common/kafka_producer.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include <nlohmann/json.hpp>
+#include "stack_test_util.h"
 
 namespace broadsheet {
 namespace {
@@ -220,6 +220,43 @@ TEST_F(PipelineTest, SamePageTwiceIsStoredOnce) {
   ASSERT_TRUE(IngestText(MakePage(nonce, 1), &second).ok());
   EXPECT_EQ(first.article_ids(0), second.article_ids(0));
   SearchUntil(nonce, 1);
+}
+
+// An article record larger than a broker's default limit (1 MB, after
+// compression) still goes through: the stack's broker takes what the
+// producers send (16 MiB), so a long page is not refused at publish time.
+TEST_F(PipelineTest, ArticleLargerThanAMegabyteIsPublishedAndStored) {
+  std::string nonce = Nonce();
+  std::mt19937 rng(static_cast<unsigned>(std::hash<std::string>()(nonce)));
+  // 20,000 made-up words: little for lz4 to compress, few enough lexemes
+  // for one tsvector.
+  std::vector<std::string> words(20000);
+  for (std::string& w : words) {
+    for (int k = 5 + static_cast<int>(rng() % 6); k > 0; --k) {
+      w.push_back(static_cast<char>('a' + rng() % 26));
+    }
+  }
+  std::string page = "The " + nonce + " ledger runs to thousands of paragraphs\n\n" +
+                     "A record of the valley's rivers kept since the first survey.\n\n";
+  int paragraphs = 0;
+  while (page.size() < (2300u << 10)) {
+    for (int k = 0; k < 40; ++k) {
+      page += (k == 0 ? "The " : k % 2 ? " " : " of the ");
+      page += words[rng() % words.size()];
+    }
+    page += ".\n\n";
+    ++paragraphs;
+  }
+  page += "Alex Marlow is the archivist of the County Courier.\n";
+  v1::IngestPageResponse ingested;
+  grpc::Status status = IngestText(page, &ingested, "https://courier.example/long/" + nonce);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(ingested.article_ids_size(), 1);
+  SearchUntil(nonce, 1);
+  v1::Article article;
+  ASSERT_TRUE(Get(ingested.article_ids(0), &article).ok());
+  EXPECT_EQ(article.paragraphs_size(), paragraphs);
+  EXPECT_GT(article.ByteSizeLong(), 2u << 20);
 }
 
 TEST_F(PipelineTest, PagesFromRawTopicAreIndexedAndBadOnesDeadLettered) {

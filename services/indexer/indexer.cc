@@ -26,6 +26,9 @@ const char* FieldWithNul(const v1::Article& a) {
   if (has_nul(a.language())) return "language";
   for (const v1::SourcePage& s : a.sources()) {
     if (has_nul(s.page_id()) || has_nul(s.url()) || has_nul(s.site())) return "sources";
+    for (const v1::Comment& c : s.comments()) {
+      if (has_nul(c.author()) || has_nul(c.text())) return "sources.comments";
+    }
   }
   return nullptr;
 }

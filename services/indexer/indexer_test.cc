@@ -115,6 +115,14 @@ TEST(DecodeArticleTest, NulInTextIsASchemaViolation) {
   record.value = a.SerializeAsString();
   EXPECT_EQ(DecodeArticle(record, &article, &message).value_or(""), "SCHEMA_VIOLATION");
   EXPECT_EQ(message, "sources contains a NUL byte");
+  a.mutable_sources(0)->set_url("https://a.example/");
+  a.mutable_sources(0)->add_comments()->set_text(std::string("a\0comment", 9));
+  record.value = a.SerializeAsString();
+  EXPECT_EQ(DecodeArticle(record, &article, &message).value_or(""), "SCHEMA_VIOLATION");
+  EXPECT_EQ(message, "sources.comments contains a NUL byte");
+  a.mutable_sources(0)->mutable_comments(0)->set_text("a comment");
+  record.value = a.SerializeAsString();
+  EXPECT_FALSE(DecodeArticle(record, &article, &message).has_value()) << message;
 }
 
 }  // namespace

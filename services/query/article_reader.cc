@@ -358,10 +358,10 @@ constexpr char kListCommentsSql[] = R"sql(
 SELECT c.id, c.author, c.body, extract(epoch from c.posted_at)::float8,
        CASE WHEN c.page_key = c.page_id THEN '' ELSE c.page_key END,
        coalesce(c.posted_at, 'infinity')::text, c.seq::text
-FROM page_comments c
-WHERE c.page_key IN (SELECT CASE WHEN sp.url <> '' THEN sp.url ELSE sp.page_id END
-                     FROM source_pages sp WHERE sp.article_id = $1)
-  AND (coalesce(c.posted_at, 'infinity'), c.seq) > ($2::timestamptz, $3::bigint)
+FROM (SELECT DISTINCT CASE WHEN sp.url <> '' THEN sp.url ELSE sp.page_id END AS page_key
+      FROM source_pages sp WHERE sp.article_id = $1) p
+JOIN page_comments c ON c.page_hash = hashtextextended(p.page_key, 0) AND c.page_key = p.page_key
+WHERE (coalesce(c.posted_at, 'infinity'), c.seq) > ($2::timestamptz, $3::bigint)
 ORDER BY coalesce(c.posted_at, 'infinity'), c.seq
 LIMIT $4
 )sql";

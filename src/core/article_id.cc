@@ -35,10 +35,12 @@ std::string ArticleId(std::string_view title, const std::vector<std::string>& pa
 
 std::string PageId(std::string_view text) { return Hex64(XXH3_64bits(text.data(), text.size())); }
 
-std::string CommentId(std::string_view page_key, std::string_view author, std::string_view text) {
+std::string CommentId(std::string_view page_key, std::string_view author, std::string_view text,
+                      int occurrence) {
   std::string buf;
-  buf.reserve(page_key.size() + author.size() + text.size() + 2);
+  buf.reserve(page_key.size() + author.size() + text.size() + 16);
   buf.append(page_key).append(1, '\x1f').append(author).append(1, '\x1f').append(text);
+  if (occurrence > 0) buf.append(1, '\x1f').append(std::to_string(occurrence));
   return Hex64(XXH3_64bits(buf.data(), buf.size()));
 }
 

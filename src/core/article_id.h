@@ -15,10 +15,12 @@
 // differ between copies of one article on different pages.
 //
 // PageId() is XXH3_64bits of the raw page bytes, in the same hex form.
-// CommentId() is XXH3_64bits of page_key, '\x1f', author, '\x1f', text (a
-// reader comment on the page `page_key`: its url, else its page id), in the
-// same hex form; the comment's time is left out, as a relative one ("2
-// hours ago") dates it differently in each crawl.
+// CommentId() is XXH3_64bits of page_key, '\x1f', author, '\x1f', text,
+// and when `occurrence` > 0 (the same author and words already appeared
+// that many times on the page) '\x1f' and its decimal digits, in the same
+// hex form. `page_key` is the page's url, else its page id. The comment's
+// time is left out: a relative one ("2 hours ago") dates it differently in
+// each crawl.
 // Both functions are pure and thread-safe.
 #ifndef BROADSHEET_CORE_ARTICLE_ID_H_
 #define BROADSHEET_CORE_ARTICLE_ID_H_
@@ -32,7 +34,8 @@ namespace broadsheet {
 
 std::string ArticleId(std::string_view title, const std::vector<std::string>& paragraphs);
 std::string PageId(std::string_view text);
-std::string CommentId(std::string_view page_key, std::string_view author, std::string_view text);
+std::string CommentId(std::string_view page_key, std::string_view author, std::string_view text,
+                      int occurrence = 0);
 
 // 16 lowercase hex digits of `v`.
 std::string Hex64(uint64_t v);

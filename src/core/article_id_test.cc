@@ -37,6 +37,10 @@ TEST(ArticleIdTest, CommentIdKeepsItsPartsApart) {
   EXPECT_EQ(CommentId("https://a.example/x", "Jo", "Well said!"), "80ddd2218d2fd66c");
   EXPECT_NE(CommentId("k", "Jo Smith", "said"), CommentId("k", "Jo", "Smith said"));
   EXPECT_NE(CommentId("k", "Jo", "Well said!"), CommentId("k2", "Jo", "Well said!"));
+  // A second "Agreed." by the same reader on the page is a comment of its own.
+  EXPECT_EQ(CommentId("k", "Jo", "Agreed.", 0), CommentId("k", "Jo", "Agreed."));
+  EXPECT_NE(CommentId("k", "Jo", "Agreed.", 1), CommentId("k", "Jo", "Agreed."));
+  EXPECT_EQ(CommentId("https://a.example/x", "Jo", "Well said!", 1), "402f301c2cffada1");
 }
 
 TEST(ArticleIdTest, PageIdHashesRawBytes) {

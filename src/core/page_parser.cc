@@ -379,6 +379,15 @@ bool PageWork::StartsWithStopword(std::string_view s) const {
   return profile_.IsStopword(text::MakeWordKey(s.substr(0, end)));
 }
 
+// Given names that are also stopwords of some language ("Will Hutton",
+// "May Bulman", "Per Olsen"): an author line may start with one.
+bool StartsWithGivenName(std::string_view s) {
+  static constexpr std::array<std::string_view, 7> kNames = {"Al ",  "Dan ", "Les ", "May ",
+                                                             "Non ", "Per ", "Will "};
+  return std::any_of(kNames.begin(), kNames.end(),
+                     [&](std::string_view n) { return s.substr(0, n.size()) == n; });
+}
+
 // "ANNEKE VOS Associated Press" -> "ANNEKE VOS", "Jane Roe, Reuters" ->
 // "Jane Roe": the news agency a wire byline names after the reporter. A
 // one-word agency that is also a surname ("Michael Bloomberg") goes only
@@ -507,8 +516,10 @@ void PageWork::ApplyRules() {
             break;
           case RuleKind::kBio:
             // "The BBC is ..." is a sentence, not an author line.
-            b.kind = b.len <= kMaxBioChars && !StartsWithStopword(b.name) ? Kind::kBio
-                                                                          : Kind::kText;
+            b.kind = b.len <= kMaxBioChars &&
+                             (!StartsWithStopword(b.name) || StartsWithGivenName(b.name))
+                         ? Kind::kBio
+                         : Kind::kText;
             after_article = after_article || b.kind == Kind::kBio;
             break;
           case RuleKind::kByline:
@@ -854,10 +865,24 @@ void PageWork::ApplyContext() {
     return false;
   };
   // Runs of three or more near-good sentences are body text even without a
-  // long anchor paragraph (news sites write short paragraphs).
+  // long anchor paragraph (news sites write short paragraphs); so are two
+  // signed by a byline right above them or an author line right below (a
+  // news brief).
   std::vector<size_t> run;
+  auto signed_run = [&] {
+    for (size_t j = run.front(); j-- > 0;) {
+      if (blocks_[j].kind == Kind::kDrop) continue;
+      if (blocks_[j].kind == Kind::kByline) return true;
+      break;
+    }
+    for (size_t j = run.back() + 1; j < n; ++j) {
+      if (blocks_[j].kind == Kind::kDrop) continue;
+      return blocks_[j].kind == Kind::kBio;
+    }
+    return false;
+  };
   auto close_run = [&] {
-    if (run.size() >= 3) {
+    if (run.size() >= 3 || (run.size() == 2 && signed_run())) {
       for (size_t j : run) blocks_[j].good = true;
     }
     run.clear();

@@ -539,6 +539,64 @@ TEST_F(PageParserTest, BlogPostedByLineCommentsAndCommentForm) {
 // use: "X says:" over the date, name and date on one line, a name over a
 // relative time, "Name \u2022 3 hours ago" with reply/share buttons; the
 // buttons, sort links and "Join the discussion" are never a name.
+// Two short paragraphs under a title are a story when a byline or an author
+// line signs them (a news brief), even with a standfirst too short to count
+// as text: such a page was rejected (NO_ARTICLE_FOUND), and such a brief
+// after a photo caption dropped.
+TEST_F(PageParserTest, SignedTwoParagraphBriefsAreStories) {
+  const ParsedPage single = MustParse(Fixture("single_brief_signed.txt"));
+  ASSERT_EQ(single.articles.size(), 1u);
+  EXPECT_EQ(single.articles[0].title, "Footbridge closed for inspection");
+  EXPECT_EQ(single.articles[0].standfirst, "Engineers found corrosion on two of the cables.");
+  EXPECT_EQ(single.articles[0].paragraphs.size(), 2u);
+  EXPECT_EQ(single.articles[0].author.name, "Sian Williams");
+
+  // A given name that is a stopword somewhere ("will", "may", "per") may
+  // start an author line; a byline above signs the brief as well.
+  std::string page = Fixture("single_brief_signed.txt");
+  const std::string bio = "Sian Williams is the Valley Echo's community reporter.\n\n";
+  ASSERT_NE(page.find(bio), std::string::npos);
+  std::string will = page;
+  will.replace(will.find(bio), std::string("Sian Williams").size(), "Will Hutton");
+  const ParsedPage will_page = MustParse(will);
+  ASSERT_EQ(will_page.articles.size(), 1u);
+  EXPECT_EQ(will_page.articles[0].author.name, "Will Hutton");
+  std::string byline = page;
+  byline.erase(byline.find(bio), bio.size());
+  byline.insert(byline.find("The crossing"), "By Per Olsen\n\n");
+  const ParsedPage byline_page = MustParse(byline);
+  ASSERT_EQ(byline_page.articles.size(), 1u);
+  EXPECT_EQ(byline_page.articles[0].paragraphs.size(), 2u);
+  EXPECT_EQ(byline_page.articles[0].author.name, "Per Olsen");
+
+  const ParsedPage briefs = MustParse(Fixture("news_briefs_signed.txt"));
+  ASSERT_EQ(briefs.articles.size(), 3u);
+  EXPECT_EQ(briefs.articles[1].title, "Library reopens after roof repairs");
+  EXPECT_EQ(briefs.articles[1].paragraphs.size(), 2u);
+  EXPECT_EQ(briefs.articles[2].title, "Footbridge closed for inspection");
+  EXPECT_EQ(briefs.articles[2].author.name, "Sian Williams");
+
+  const ParsedPage after_caption = MustParse(
+      "Harbour towns count the cost of a wet summer\n\n"
+      "Bookings fell by a fifth as the rain kept visitors away from the coast.\n\n"
+      "Guest houses along the estuary reported their quietest August in a decade, with many "
+      "rooms left empty even at weekends when the town usually fills with day trippers.\n\n"
+      "The harbour master said fishing boats fared better than the cafes, because the catch "
+      "was steady while the footfall on the promenade collapsed after the second storm.\n\n"
+      "Jane Holloway is the coast correspondent of the Western Ledger.\n\n"
+      "Photo: Getty\nShow Hide image\n\n"
+      "Ferry timetable cut back for the winter months\n\n"
+      "The operator blames falling passenger numbers and fuel prices.\n\n"
+      "From November the last sailing of the day will leave the pier an hour earlier, leaving "
+      "commuters who work late with no way home.\n\n"
+      "Islanders have started a petition asking the council to subsidise an evening crossing "
+      "until the spring timetable returns.\n\n"
+      "Rhys Tallon is the transport reporter of the Western Ledger.\n");
+  ASSERT_EQ(after_caption.articles.size(), 2u);
+  EXPECT_EQ(after_caption.articles[1].title, "Ferry timetable cut back for the winter months");
+  EXPECT_EQ(after_caption.articles[1].author.name, "Rhys Tallon");
+}
+
 TEST_F(PageParserTest, CommentsKeepTheirAuthorsAndTimes) {
   constexpr int64_t kHour = 3600;
   const ParsedPage blog = MustParse(Fixture("blog_with_comment_form.txt"));
