@@ -258,7 +258,7 @@ struct ClockBefore {
   size_t start = 0;
 };
 std::optional<ClockBefore> TimeBefore(const std::vector<Token>& t, size_t date) {
-  for (size_t back = 3; back <= 7 && back <= date; ++back) {
+  for (size_t back = 3; back <= 9 && back <= date; ++back) {  // up to "5:02 p.m. ET"
     std::optional<Clock> c = TimeAt(t, date - back);
     if (!c || !c->valid) continue;
     size_t next = c->next;

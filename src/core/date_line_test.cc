@@ -33,6 +33,8 @@ TEST(DateLineTest, TimesZonesAndOffsets) {
   EXPECT_EQ(ParseDateLine("Updated March 3, 2026, 6:14 p.m. ET"), 1772579640);  // 23:14 UTC
   EXPECT_EQ(ParseDateLine("July 4, 2024, 9:00 a.m. ET"), 1720098000);           // 13:00 UTC
   EXPECT_EQ(ParseDateLine("March 10, 2024 3:00 AM PT"), 1710064800);            // 10:00 UTC
+  // The time before the date, with its zone.
+  EXPECT_EQ(ParseDateLine("Published 5:02 p.m. ET March 4, 2025"), 1741125720);  // 22:02 UTC
 }
 
 TEST(DateLineTest, MonthNamesBeyondEnglish) {

@@ -1080,7 +1080,20 @@ void PageWork::TakeCaptionAfterCredit(std::vector<size_t>* lead_text) {
 // is the byline, not the title.
 void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
   if (lead_text->size() < 2) return;
-  const size_t c = lead_text->back();
+  size_t c = lead_text->back();
+  // "Marcus Delgado" over "The Millbrook Ledger-Gazette": the outlet under
+  // a bare name is the byline's, not a name of its own.
+  if (lead_text->size() >= 3 && blocks_[c].kind == Kind::kText && NameLike(Text(blocks_[c])) &&
+      StartsWithStopword(Text(blocks_[c])) && !StartsWithGivenName(Text(blocks_[c]))) {
+    const size_t above = (*lead_text)[lead_text->size() - 2];
+    if (above + 1 == c && blocks_[above].kind == Kind::kText && NameLike(Text(blocks_[above])) &&
+        !HasStopword(Text(blocks_[above]))) {
+      blocks_[c].kind = Kind::kDrop;
+      blocks_[c].rule = "byline_outlet";
+      lead_text->pop_back();
+      c = above;
+    }
+  }
   Block& b = blocks_[c];
   if (b.kind != Kind::kText) return;
   // "Firstname Lastname" or "Firstname Lastname in Place".
@@ -1089,7 +1102,8 @@ void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
                                            CapitalisedWords(name.substr(in + 4), 1, 3)) {
     name = name.substr(0, in);
   }
-  if (!NameLike(name)) return;
+  // "The Ledger-Gazette" names no one.
+  if (!NameLike(name) || (StartsWithStopword(name) && !StartsWithGivenName(name))) return;
   bool headline_before = false;
   for (size_t i : *lead_text) {
     headline_before = headline_before || (i < c && TitleLike(i, false) &&

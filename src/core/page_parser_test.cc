@@ -597,6 +597,41 @@ TEST_F(PageParserTest, SignedTwoParagraphBriefsAreStories) {
   EXPECT_EQ(after_caption.articles[1].author.name, "Rhys Tallon");
 }
 
+// Pages a review wrote in shapes the fixtures lacked: a Spanish regional
+// paper (share links, "Publicidad", "Comentarios (3)", "Cádiz | Actualizado
+// el ...", "(Foto: X)"), a US local story whose byline is the reporter over
+// the outlet ("Marcus Delgado" / "The Millbrook Ledger-Gazette") with the
+// time before the date, and a court report ending in a story-tips promo.
+TEST_F(PageParserTest, ForeignFurnitureOutletBylinesAndStoryTips) {
+  const ParsedPage spanish = MustParse(Fixture("spanish_regional_paper.txt"));
+  ASSERT_EQ(spanish.articles.size(), 1u);
+  const Article& faro = spanish.articles[0];
+  EXPECT_EQ(faro.title,
+            "La sequ\u00eda obliga a cortar el agua por las noches en doce pueblos de la sierra");
+  EXPECT_EQ(faro.standfirst.substr(0, 20), "Los embalses de la c");
+  EXPECT_EQ(faro.image.caption, "Vecinos de Grazalema llenan garrafas en una fuente p\u00fablica.");
+  EXPECT_EQ(faro.image.credit, "Antonio Ruiz");
+  EXPECT_EQ(faro.published_at, 1747903260);  // 22 May 2025 08:41
+  EXPECT_EQ(faro.paragraphs.size(), 7u);
+  for (const std::string& p : faro.paragraphs) EXPECT_NE(p, "Publicidad");
+  ASSERT_EQ(spanish.comments.size(), 3u);
+  EXPECT_EQ(spanish.comments[0].author, "Pepe_Grazalema");
+  EXPECT_EQ(spanish.comments[1].author, "Marisol R.");
+
+  const ParsedPage us = MustParse(Fixture("us_local_correction_footnote.txt"));
+  ASSERT_EQ(us.articles.size(), 1u);
+  EXPECT_EQ(us.articles[0].title,
+            "County closes 94-year-old Pike Creek bridge after inspection finds cracked beams");
+  EXPECT_EQ(us.articles[0].author.name, "Marcus Delgado");
+  EXPECT_EQ(us.articles[0].published_at, 1741125720);  // 5:02 p.m. ET, 4 March 2025
+  EXPECT_EQ(us.articles[0].paragraphs.back().substr(0, 20), "County commissioners");
+
+  const ParsedPage court = MustParse(Fixture("court_report_related_topics.txt"));
+  ASSERT_EQ(court.articles.size(), 1u);
+  EXPECT_EQ(court.articles[0].author.name, "Omar Haddad");
+  EXPECT_EQ(court.articles[0].paragraphs.back().substr(0, 30), "Proceedings to recover more of");
+}
+
 TEST_F(PageParserTest, CommentsKeepTheirAuthorsAndTimes) {
   constexpr int64_t kHour = 3600;
   const ParsedPage blog = MustParse(Fixture("blog_with_comment_form.txt"));
