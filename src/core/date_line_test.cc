@@ -35,6 +35,10 @@ TEST(DateLineTest, TimesZonesAndOffsets) {
   EXPECT_EQ(ParseDateLine("March 10, 2024 3:00 AM PT"), 1710064800);            // 10:00 UTC
   // The time before the date, with its zone.
   EXPECT_EQ(ParseDateLine("Published 5:02 p.m. ET March 4, 2025"), 1741125720);  // 22:02 UTC
+  // A mark between the date and its time.
+  EXPECT_EQ(ParseDateLine("7 March 2025 \u2022 11:48 am"), 1741348080);
+  EXPECT_EQ(ParseDateLine("7 March 2025 | 11:48"), 1741348080);
+  EXPECT_EQ(ParseDateLine("7 March 2025 \u00b7 4.99"), 1741305600);  // the date alone
 }
 
 TEST(DateLineTest, MonthNamesBeyondEnglish) {

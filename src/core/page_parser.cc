@@ -70,6 +70,7 @@ struct Block {
   uint8_t bullet = 0;      // 0 none, 1 bullet, 2 sub-bullet
   bool indented = false;
   bool wrapped = false;
+  bool table_row = false;  // cells separated by tabs (a table as crawls render it)
   bool ends_punct = false;
   Kind kind = Kind::kText;
   Cls cls = Cls::kBad;
@@ -229,6 +230,7 @@ class PageWork {
   void TakeCaptionAfterCredit(std::vector<size_t>* lead_text);
   void TakeBareNameByline(std::vector<size_t>* lead_text);
   std::optional<size_t> TakeOpeningQuestion(std::vector<size_t>* lead_text);
+  void DropBoxUnderByline(std::vector<size_t>* lead_text, size_t lead_start, size_t body_start);
   void DetectLanguages();
 
   std::string_view text_;
@@ -286,6 +288,14 @@ void PageWork::SplitBlocks() {
       content = text::Trim(content.substr(mark));
     }
     b.indented = lead > 0;
+    // Crawled tables keep their cells tab-separated: two tabs and a figure
+    // make a row (a menu has no figures).
+    if (const void* tab = std::memchr(content.data(), '\t', content.size())) {
+      const char* next = static_cast<const char*>(tab) + 1;
+      b.table_row = std::memchr(next, '\t', content.data() + content.size() - next) != nullptr &&
+                    std::any_of(content.begin(), content.end(),
+                                [](char ch) { return ch >= '0' && ch <= '9'; });
+    }
     b.begin = static_cast<uint32_t>(arena_len_);
     arena_len_ += text::FoldInto(content, arena + arena_len_);
     b.len = static_cast<uint32_t>(arena_len_ - b.begin);
@@ -386,6 +396,19 @@ bool StartsWithGivenName(std::string_view s) {
                                                              "Non ", "Per ", "Will "};
   return std::any_of(kNames.begin(), kNames.end(),
                      [&](std::string_view n) { return s.substr(0, n.size()) == n; });
+}
+
+std::string AsciiLower(std::string_view s);
+
+// An author line names the writer's trade ("... is the Echo's community
+// reporter"); "Will Smith is expected to ..." does not.
+bool NamesAJournalistsRole(std::string_view line) {
+  static constexpr std::array<std::string_view, 12> kRoles = {
+      "reporter", "correspondent", "editor", "writer",      "columnist", "journalist",
+      "critic",   "presenter",     "author", "contributor", "producer",  "photographer"};
+  const std::string lower = AsciiLower(line);
+  return std::any_of(kRoles.begin(), kRoles.end(),
+                     [&](std::string_view r) { return lower.find(r) != std::string::npos; });
 }
 
 // "ANNEKE VOS Associated Press" -> "ANNEKE VOS", "Jane Roe, Reuters" ->
@@ -516,10 +539,11 @@ void PageWork::ApplyRules() {
             break;
           case RuleKind::kBio:
             // "The BBC is ..." is a sentence, not an author line.
-            b.kind = b.len <= kMaxBioChars &&
-                             (!StartsWithStopword(b.name) || StartsWithGivenName(b.name))
-                         ? Kind::kBio
-                         : Kind::kText;
+            b.kind =
+                b.len <= kMaxBioChars && (!StartsWithStopword(b.name) ||
+                                          (StartsWithGivenName(b.name) && NamesAJournalistsRole(s)))
+                    ? Kind::kBio
+                    : Kind::kText;
             after_article = after_article || b.kind == Kind::kBio;
             break;
           case RuleKind::kByline:
@@ -869,10 +893,21 @@ void PageWork::ApplyContext() {
   // signed by a byline right above them or an author line right below (a
   // news brief).
   std::vector<size_t> run;
+  // (A byline signs them under a headline: an index of columnists has
+  // bylines over teasers.)
+  auto headline_above = [&](size_t byline) {
+    int texts = 0;
+    for (size_t j = byline; j-- > 0 && texts < 3;) {
+      if (!IsTextKind(blocks_[j].kind)) continue;
+      ++texts;
+      if (TitleLike(j, false) && blocks_[j].tokens >= 4) return true;
+    }
+    return false;
+  };
   auto signed_run = [&] {
     for (size_t j = run.front(); j-- > 0;) {
       if (blocks_[j].kind == Kind::kDrop) continue;
-      if (blocks_[j].kind == Kind::kByline) return true;
+      if (blocks_[j].kind == Kind::kByline) return headline_above(j);
       break;
     }
     for (size_t j = run.back() + 1; j < n; ++j) {
@@ -1083,11 +1118,17 @@ void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
   size_t c = lead_text->back();
   // "Marcus Delgado" over "The Millbrook Ledger-Gazette": the outlet under
   // a bare name is the byline's, not a name of its own.
+  auto headline_before = [&](size_t limit) {
+    return std::any_of(lead_text->begin(), lead_text->end(), [&](size_t i) {
+      return i < limit && TitleLike(i, false) && blocks_[i].tokens >= 5 &&
+             !NameLike(Text(blocks_[i]));
+    });
+  };
   if (lead_text->size() >= 3 && blocks_[c].kind == Kind::kText && NameLike(Text(blocks_[c])) &&
-      StartsWithStopword(Text(blocks_[c])) && !StartsWithGivenName(Text(blocks_[c]))) {
+      Text(blocks_[c]).substr(0, 4) == "The ") {
     const size_t above = (*lead_text)[lead_text->size() - 2];
     if (above + 1 == c && blocks_[above].kind == Kind::kText && NameLike(Text(blocks_[above])) &&
-        !HasStopword(Text(blocks_[above]))) {
+        !HasStopword(Text(blocks_[above])) && headline_before(above)) {
       blocks_[c].kind = Kind::kDrop;
       blocks_[c].rule = "byline_outlet";
       lead_text->pop_back();
@@ -1103,17 +1144,43 @@ void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
     name = name.substr(0, in);
   }
   // "The Ledger-Gazette" names no one.
-  if (!NameLike(name) || (StartsWithStopword(name) && !StartsWithGivenName(name))) return;
-  bool headline_before = false;
-  for (size_t i : *lead_text) {
-    headline_before = headline_before || (i < c && TitleLike(i, false) &&
-                                          blocks_[i].tokens >= 5 && !NameLike(Text(blocks_[i])));
-  }
-  if (!headline_before) return;
+  if (!NameLike(name) || name.substr(0, 4) == "The ") return;
+  if (!headline_before(c)) return;
   b.kind = Kind::kByline;
   b.name = name;
   b.rule = "byline_name";
   lead_text->pop_back();
+}
+
+// A headline and standfirst over the byline, then a box of
+// short unpunctuated lines before the body (a match's score and scorers,
+// share prices, a weather warning's areas): the box is neither title nor
+// standfirst. Lines that end like sentences are left alone (a lede after
+// the byline).
+void PageWork::DropBoxUnderByline(std::vector<size_t>* lead_text, size_t lead_start,
+                                  size_t body_start) {
+  // (A byline, not a date line: blogs date a post above its title.)
+  size_t anchor = body_start;
+  for (size_t i = body_start; i-- > lead_start;) {
+    if (blocks_[i].kind == Kind::kByline) {
+      anchor = i;
+      break;
+    }
+  }
+  if (anchor == body_start) return;
+  const auto first_after = std::upper_bound(lead_text->begin(), lead_text->end(), anchor);
+  const size_t before = static_cast<size_t>(first_after - lead_text->begin());
+  if (before < 2 || lead_text->end() - first_after < 2) return;
+  for (auto it = first_after; it != lead_text->end(); ++it) {
+    if (blocks_[*it].ends_punct) return;
+  }
+  const size_t d = (*lead_text)[before - 2], c = (*lead_text)[before - 1];
+  if (!TitleLike(d, false) || !StandfirstLike(c) || NavigationBetween(d, c)) return;
+  for (auto it = first_after; it != lead_text->end(); ++it) {
+    blocks_[*it].kind = Kind::kDrop;
+    blocks_[*it].rule = "box_under_byline";
+  }
+  lead_text->erase(first_after, lead_text->end());
 }
 
 // An interview opens with a short question right before the first answer;
@@ -1373,7 +1440,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
         if (b.good) {
           last_good = k;
           gap = 0;
-        } else if (b.bullet == 0 && ++gap > kMaxGap) {
+        } else if (b.bullet == 0 && !b.table_row && ++gap > kMaxGap) {
           break;
         }
       } else if (b.kind == Kind::kDrop || b.kind == Kind::kCredit || b.kind == Kind::kByline) {
@@ -1445,6 +1512,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     }
     TakeCaptionAfterCredit(&lead_text);
     TakeBareNameByline(&lead_text);
+    DropBoxUnderByline(&lead_text, lead_start, g);
     if (std::optional<size_t> question = TakeOpeningQuestion(&lead_text)) g = *question;
     size_t title = end, standfirst = end;
     if (!lead_text.empty()) {

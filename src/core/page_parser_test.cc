@@ -632,6 +632,108 @@ TEST_F(PageParserTest, ForeignFurnitureOutletBylinesAndStoryTips) {
   EXPECT_EQ(court.articles[0].paragraphs.back().substr(0, 30), "Proceedings to recover more of");
 }
 
+// A box of short unpunctuated lines between the byline or date line and
+// the body (a match's score, a share price, "Page 1 of 2") took the title
+// and standfirst, which stand over the byline.
+TEST_F(PageParserTest, BoxUnderTheBylineIsNotTheTitle) {
+  struct Case {
+    const char* file;
+    const char* title;
+    const char* standfirst_start;
+    const char* body_start;
+  };
+  for (const Case& c : {
+           Case{"sport_match_report_lineups.txt",
+                "Harbour City 2-1 Eastfield Rovers: Mensah double lifts hosts off the bottom",
+                "Striker's late header", "Kwame Mensah scored twice"},
+           Case{"business_market_data_footer.txt",
+                "Shares in Tollbridge Foods jump 14% after ready-meal maker raises profit outlook",
+                "Supplier of own-label meals", "Shares in Tollbridge Foods rose"},
+           Case{"paginated_page_one_of_two.txt",
+                "The beekeepers who are teaching cities to love the wasp",
+                "Across Europe a small movement", "On a warm afternoon in late August"},
+       }) {
+    const ParsedPage page = MustParse(Fixture(c.file));
+    ASSERT_EQ(page.articles.size(), 1u) << c.file;
+    const Article& a = page.articles[0];
+    EXPECT_EQ(a.title, c.title) << c.file;
+    EXPECT_EQ(a.standfirst.rfind(c.standfirst_start, 0), 0u) << c.file << ": " << a.standfirst;
+    ASSERT_FALSE(a.paragraphs.empty()) << c.file;
+    EXPECT_EQ(a.paragraphs[0].rfind(c.body_start, 0), 0u) << c.file << ": " << a.paragraphs[0];
+  }
+  // "7 March 2025 \u2022 11:48 am": a mark between the date and its time.
+  EXPECT_EQ(MustParse(Fixture("business_market_data_footer.txt")).articles[0].published_at,
+            1741348080);
+}
+
+// A table as crawls render it, one row a line with tab-separated cells,
+// split a story in two (its rows used up the body's noise allowance, the
+// last row became the second story's title); its rows are the body's.
+TEST_F(PageParserTest, TablesInsideABodyDoNotSplitIt) {
+  const ParsedPage page = MustParse(Fixture("story_with_table_rows.txt"));
+  ASSERT_EQ(page.articles.size(), 1u);
+  const Article& a = page.articles[0];
+  EXPECT_EQ(a.author.name, "Harriet Osei");
+  ASSERT_EQ(a.paragraphs.size(), 17u);
+  EXPECT_EQ(a.paragraphs[5], "Eastmoor \u00a32,124.61 \u00a32,230.19 +\u00a3105.58");
+  EXPECT_EQ(a.paragraphs.back().substr(0, 25), "Bills will be sent out du");
+
+  // Tab-separated menus after a story stay out of it.
+  const ParsedPage menu = MustParse(
+      "Harbour towns count the cost of a wet summer\n\n"
+      "Bookings fell by a fifth as the rain kept visitors away from the coast.\n\n"
+      "Guest houses along the estuary reported their quietest August in a decade, with many "
+      "rooms left empty even at weekends when the town usually fills with day trippers.\n\n"
+      "The harbour master said fishing boats fared better than the cafes, because the catch "
+      "was steady while the footfall on the promenade collapsed after the second storm.\n\n"
+      "Councillors will meet next month to discuss a fund for the businesses worst affected "
+      "by the season, which many owners say came too late for them.\n\n"
+      "Home\tNews\tSport\tWeather\n\nAbout us\tContact\tPrivacy\n");
+  ASSERT_EQ(menu.articles.size(), 1u);
+  EXPECT_EQ(menu.articles[0].paragraphs.size(), 3u);
+}
+
+// A review's pages against this round's heuristics: each misfired before
+// its guard (a date line above a blog post's title is no byline for the box
+// rule; "Will Hartley is expected to ..." is no author line; a columnists'
+// index signs teasers; "Kommentar" is a kicker, not comments; a book title
+// under a bare name is no outlet; a tour's dates, a "Follow the ... on X
+// for ..." sentence and "ein klares Bild: ..." are body text).
+TEST_F(PageParserTest, ReviewedHeuristicsLeaveOrdinaryPagesAlone) {
+  const ParsedPage blog = MustParse(Fixture("review_blog_date_above_title.txt"));
+  ASSERT_EQ(blog.articles.size(), 1u);
+  EXPECT_EQ(blog.articles[0].title, "Why I finally gave up on growing celery");
+
+  const ParsedPage will = MustParse(Fixture("review_will_last_paragraph.txt"));
+  ASSERT_EQ(will.articles.size(), 1u);
+  EXPECT_EQ(will.articles[0].author.name, "Hannah Greaves");
+  EXPECT_EQ(will.articles[0].paragraphs.back().substr(0, 12), "Will Hartley");
+
+  EXPECT_EQ(MustFail(Fixture("review_signed_teasers.txt")).reason, RejectReason::kNoArticleFound);
+
+  const ParsedPage kicker = MustParse(Fixture("review_kommentar_kicker.txt"));
+  ASSERT_EQ(kicker.articles.size(), 1u);
+  EXPECT_EQ(kicker.articles[0].title, "Die Stadt darf das Hallenbad nicht aufgeben");
+
+  const ParsedPage book = MustParse(Fixture("review_book_review_title.txt"));
+  ASSERT_EQ(book.articles.size(), 1u);
+  EXPECT_EQ(book.articles[0].title, "The Glass Orchard");
+
+  const ParsedPage tour = MustParse(Fixture("review_tour_dates_no_dateline.txt"));
+  ASSERT_EQ(tour.articles.size(), 1u);
+  EXPECT_FALSE(tour.articles[0].published_at.has_value());
+  EXPECT_EQ(tour.articles[0].paragraphs.size(), 8u);
+
+  const ParsedPage follow = MustParse(Fixture("review_follow_contact_body.txt"));
+  ASSERT_EQ(follow.articles.size(), 1u);
+  EXPECT_EQ(follow.articles[0].paragraphs.size(), 5u);
+
+  const ParsedPage bild = MustParse(Fixture("review_bild_colon_prose.txt"));
+  ASSERT_EQ(bild.articles.size(), 1u);
+  EXPECT_TRUE(bild.articles[0].image.credit.empty());
+  EXPECT_EQ(bild.articles[0].paragraphs.size(), 4u);
+}
+
 TEST_F(PageParserTest, CommentsKeepTheirAuthorsAndTimes) {
   constexpr int64_t kHour = 3600;
   const ParsedPage blog = MustParse(Fixture("blog_with_comment_form.txt"));
