@@ -193,14 +193,16 @@ std::string RenderSnippet(const std::string& snippet, bool tty) {
 
 int Parse(const std::vector<std::string>& args) {
   Flags flags;
-  if (!ParseFlags(args, {"format", "profiles"}, {}, &flags)) return 2;
+  if (!ParseFlags(args, {"format", "profiles"}, {"explain"}, &flags)) return 2;
   InputFormat format;
   if (!ParseFormat(flags.Get("format"), &format)) {
     std::fprintf(stderr, "broadsheet parse: --format must be text, jsonl or wet\n");
     return 2;
   }
   if (flags.positional.empty()) {
-    std::fprintf(stderr, "usage: broadsheet parse [--format text|jsonl|wet] [--profiles DIR] FILE...\n");
+    std::fprintf(stderr,
+                 "usage: broadsheet parse [--format text|jsonl|wet] [--profiles DIR] [--explain] "
+                 "FILE...\n");
     return 2;
   }
   auto profiles = LoadProfiles(
@@ -220,6 +222,10 @@ int Parse(const std::vector<std::string>& args) {
       out = RejectedToProto(*r.error, meta);
       any_rejected = true;
     } else {
+      if (flags.Has("explain")) {
+        const std::string explained = parser.Explain(r.text, r.url, FetchedSeconds(meta));
+        std::fwrite(explained.data(), 1, explained.size(), stdout);
+      }
       ParseResult result = parser.Parse(r.text, r.url, FetchedSeconds(meta));
       if (auto* error = std::get_if<ParseError>(&result)) {
         out = RejectedToProto(*error, meta);
@@ -404,6 +410,22 @@ void SetDeadline(grpc::ClientContext* context) {
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
 }
 
+// The exit code of a failed call: an unknown id or name (NOT_FOUND) is the
+// user's mistake and prints only the server's message; anything else says
+// which call to which address failed.
+int FailedCall(const char* command, const char* rpc, const std::string& address,
+               const grpc::Status& status) {
+  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    std::fprintf(stderr, "broadsheet %s: %s\n", command, status.error_message().c_str());
+    return 1;
+  }
+  return ReportRpcError(rpc, address, status);
+}
+
+void PrintNextPageToken(const std::string& token) {
+  if (!token.empty()) std::printf("more: --page-token %s\n", token.c_str());
+}
+
 }  // namespace
 
 int Search(const std::vector<std::string>& args) {
@@ -479,9 +501,7 @@ int Search(const std::vector<std::string>& args) {
   facet_line("authors", response.facets().authors());
   facet_line("sites", response.facets().sites());
   facet_line("languages", response.facets().languages());
-  if (!response.next_page_token().empty()) {
-    std::printf("more: --page-token %s\n", response.next_page_token().c_str());
-  }
+  PrintNextPageToken(response.next_page_token());
   return 0;
 }
 
@@ -497,11 +517,7 @@ int Authors(const std::vector<std::string>& args) {
     request.set_name(JoinWords(flags.positional));
     v1::AuthorProfile author;
     grpc::Status status = stub->GetAuthor(&context, request, &author);
-    if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
-      std::fprintf(stderr, "broadsheet authors: %s\n", status.error_message().c_str());
-      return 1;
-    }
-    if (!status.ok()) return ReportRpcError("GetAuthor", address, status);
+    if (!status.ok()) return FailedCall("authors", "GetAuthor", address, status);
     if (flags.Has("json")) {
       std::printf("%s\n", ToJsonLine(author).c_str());
       return 0;
@@ -528,9 +544,7 @@ int Authors(const std::vector<std::string>& args) {
     std::printf("%6lld  %s  (latest: %s)\n", static_cast<long long>(a.article_count()),
                 a.name().c_str(), a.latest_article().title().c_str());
   }
-  if (!response.next_page_token().empty()) {
-    std::printf("more: --page-token %s\n", response.next_page_token().c_str());
-  }
+  PrintNextPageToken(response.next_page_token());
   return 0;
 }
 
@@ -552,11 +566,7 @@ int Similar(const std::vector<std::string>& args) {
   request.set_page_size(limit);
   v1::FindSimilarArticlesResponse response;
   grpc::Status status = stub->FindSimilarArticles(&context, request, &response);
-  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
-    std::fprintf(stderr, "broadsheet similar: %s\n", status.error_message().c_str());
-    return 1;
-  }
-  if (!status.ok()) return ReportRpcError("FindSimilarArticles", address, status);
+  if (!status.ok()) return FailedCall("similar", "FindSimilarArticles", address, status);
   if (flags.Has("json")) {
     std::printf("%s\n", ToJsonLine(response).c_str());
     return 0;
@@ -592,11 +602,7 @@ int Comments(const std::vector<std::string>& args) {
   request.set_page_token(flags.Get("page-token"));
   v1::ListCommentsResponse response;
   grpc::Status status = stub->ListComments(&context, request, &response);
-  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
-    std::fprintf(stderr, "broadsheet comments: %s\n", status.error_message().c_str());
-    return 1;
-  }
-  if (!status.ok()) return ReportRpcError("ListComments", address, status);
+  if (!status.ok()) return FailedCall("comments", "ListComments", address, status);
   if (flags.Has("json")) {
     std::printf("%s\n", ToJsonLine(response).c_str());
     return 0;
@@ -612,9 +618,7 @@ int Comments(const std::vector<std::string>& args) {
                 when.empty() ? "" : " \xc2\xb7 ", when.c_str(), c.text().c_str());
   }
   if (response.comments().empty()) std::printf("no comments\n");
-  if (!response.next_page_token().empty()) {
-    std::printf("more: --page-token %s\n", response.next_page_token().c_str());
-  }
+  PrintNextPageToken(response.next_page_token());
   return 0;
 }
 
@@ -667,19 +671,15 @@ int Get(const std::vector<std::string>& args) {
     std::fprintf(stderr, "usage: broadsheet get [--json] ID\n");
     return 2;
   }
-  std::string address = QueryAddress();
-  auto stub = v1::QueryService::NewStub(Connect(address));
+  std::string address;
+  auto stub = QueryStub(&address);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  SetDeadline(&context);
   v1::GetArticleRequest request;
   request.set_id(flags.positional[0]);
   v1::Article article;
   grpc::Status status = stub->GetArticle(&context, request, &article);
-  if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
-    std::fprintf(stderr, "broadsheet get: %s\n", status.error_message().c_str());
-    return 1;
-  }
-  if (!status.ok()) return ReportRpcError("GetArticle", address, status);
+  if (!status.ok()) return FailedCall("get", "GetArticle", address, status);
   if (flags.Has("json")) {
     std::printf("%s\n", ToJsonLine(article).c_str());
     return 0;

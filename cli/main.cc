@@ -10,9 +10,10 @@ namespace {
 constexpr char kUsage[] =
     "usage: broadsheet COMMAND [ARGS]\n"
     "\n"
-    "  parse [--format text|jsonl|wet] [--profiles DIR] FILE...\n"
+    "  parse [--format text|jsonl|wet] [--profiles DIR] [--explain] FILE...\n"
     "        parse pages locally (FILE - reads standard input); prints one JSON\n"
-    "        object per page (proto3 JSON)\n"
+    "        object per page (proto3 JSON); --explain first prints how each line\n"
+    "        was read (kind, rule, + content, * taken)\n"
     "  ingest [--format text|jsonl|wet] FILE...|DIR\n"
     "        send pages to the ingest service (BROADSHEET_INGEST_ADDR, default 127.0.0.1:50051)\n"
     "  search [--author NAME[,NAME]] [--site SITE] [--from DATE] [--to DATE]\n"

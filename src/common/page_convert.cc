@@ -3,6 +3,8 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
+#include "core/date_line.h"
+
 namespace broadsheet {
 
 bool ParseTimestamp(const std::string& text, google::protobuf::Timestamp* out) {
@@ -11,9 +13,7 @@ bool ParseTimestamp(const std::string& text, google::protobuf::Timestamp* out) {
 }
 
 std::optional<int64_t> FetchedSeconds(const PageMeta& meta) {
-  google::protobuf::Timestamp ts;
-  if (!ParseTimestamp(meta.fetched_at, &ts)) return std::nullopt;
-  return ts.seconds();
+  return ParseRfc3339(meta.fetched_at);
 }
 
 v1::Article ArticleToProto(const Article& article, const Site& site, const std::string& page_id,

@@ -414,16 +414,18 @@ std::optional<DateLineMatch> FindDateLine(std::string_view line, std::optional<i
     // Separators between the date and its time: "14 March 2024, 06:30",
     // "... at 7:45pm", "... à 07h30", "2024-03-14T06:30".
     bool after_mark = false;
-    while (Is(t, k, ",") || Is(t, k, "at") || Is(t, k, "à") || Is(t, k, "um") || Is(t, k, "a") ||
-           Is(t, k, "las") || Is(t, k, "alle") || Is(t, k, "t") || Is(t, k, "-") || Is(t, k, "|") ||
-           Is(t, k, "\u2022") || Is(t, k, "\u00b7")) {
-      after_mark = after_mark || Is(t, k, "|") || Is(t, k, "\u2022") || Is(t, k, "\u00b7");
-      ++k;
+    for (;; ++k) {
+      const bool mark = Is(t, k, "|") || Is(t, k, "\u2022") || Is(t, k, "\u00b7");
+      if (!mark && !Is(t, k, ",") && !Is(t, k, "at") && !Is(t, k, "à") && !Is(t, k, "um") &&
+          !Is(t, k, "a") && !Is(t, k, "las") && !Is(t, k, "alle") && !Is(t, k, "t") &&
+          !Is(t, k, "-")) {
+        break;
+      }
+      after_mark = after_mark || mark;
     }
     // "7 March 2025 \u00b7 4.99": past a mark, what is no time is not the date's.
     if (after_mark) {
       const std::optional<Clock> past_mark = TimeAt(t, k);
-      // "7 March 2025 \u00b7 4.99": past a mark, what is no time is not the date's.
       if (past_mark && !past_mark->valid) k = t.size();
     }
     std::optional<Clock> clock = TimeAt(t, k);

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cctype>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #endif
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "core/article_id.h"
 #include "core/date_line.h"
 #include "core/language.h"
@@ -86,6 +88,7 @@ constexpr uint32_t kLengthHigh = 200;
 constexpr double kStopwordsLow = 0.30;
 constexpr double kStopwordsHigh = 0.32;
 constexpr int kMaxGap = 4;             // non-content blocks tolerated inside a body
+constexpr size_t kMaxUnmarkedListItems = 12;
 constexpr uint32_t kMaxBioChars = 400;
 // Pull quotes: a sentence or two, at least a few words.
 constexpr uint32_t kMaxPullQuoteChars = 300;
@@ -182,6 +185,8 @@ class PageWork {
         fetched_at_(fetched_at) {}
 
   ParseResult Run();
+  // Run(), then the blocks as PageParser::Explain() describes them.
+  std::string Explain();
 
  private:
   std::string_view Text(const Block& b) const { return {arena_.data() + b.begin, b.len}; }
@@ -192,6 +197,11 @@ class PageWork {
   bool HasStopword(std::string_view s) const;
   // "Margaret Yeoh, Hexton" -> "Margaret Yeoh": a name, a comma and a place.
   std::optional<std::string_view> NameCommaPlace(std::string_view s) const;
+  // Two or more names, or names with their roles, as a byline without "By":
+  // "Fiona Drummond and Callum Reid", "Rachel Lin, Transport correspondent,
+  // and Sam Okafor" -> the names as "A and B" / "A, B and C" (kept in
+  // owned_names_), or nullopt. Without a role at least two names.
+  std::optional<std::string_view> NamesWithoutBy(std::string_view s, bool need_role);
   void ApplyRules();
   // A cookie consent banner's text and heading, found by its buttons.
   void DropConsentBanners();
@@ -207,7 +217,16 @@ class PageWork {
   bool TeasersFollow(size_t heading, size_t end) const;
   bool TitleLike(size_t i, bool after_marker) const;
   bool StandfirstLike(size_t i) const;
+  // A section label over the headline ("Local News" / "Brush fire forces
+  // evacuations near ..."): one or two capitalised words, a short line in
+  // capitals, or a news
+  // ticker's "BREAKING: ..." item, over a long line that does not end like
+  // a sentence, which is then the title.
+  bool IsKicker(size_t label, size_t headline) const;
   bool ConfirmedBio(size_t k, size_t seg_end) const;
+  // "Saltmarsh Weekly is published every Thursday by ...": the colophon
+  // names the site (its header, or the page's first line), not an author.
+  bool NamesTheSite(std::string_view name) const;
   // The stopwords among the block's words (Measure counts them only for
   // blocks of at least kLengthLow bytes).
   uint32_t CountStops(const Block& b) const;
@@ -218,11 +237,22 @@ class PageWork {
   bool EntryTimeBetween(size_t from, size_t to) const;
   void Drop(size_t i);
   void ProcessSegment(size_t begin, size_t end);
+  // A list without bullet marks inside a body ("Areas affected" /
+  // "Bramblegate" / "Hollins Cross" / ...): from `from`, three to
+  // kMaxUnmarkedListItems short lines (at most four words, no sentence)
+  // with a good paragraph right after them. Returns that paragraph's
+  // index, or 0. (Headlines of other stories are longer than list items.)
+  size_t UnmarkedListEnd(size_t from, size_t end) const;
   void Leftovers(size_t begin, size_t end);
   // A quoted line repeating words of a longer paragraph of the same story
   // is a pull quote, set in large type beside the text: dropped, once; so
   // is an embedded video's title.
   void DropPullQuotes(std::vector<size_t>* body);
+  // An embedded video's title ("Watch: Drone footage shows ...") right over
+  // its player's furniture ("Duration 1:02", "Now Playing").
+  bool IsVideoTitle(size_t i) const;
+  // Whether a byline or date line lies strictly between blocks `from` and `to`.
+  bool StoryMetaBetween(size_t from, size_t to) const;
   // The comment in block i, with its author and time from the lines above it.
   Comment CommentAt(size_t i) const;
   void SetImage(Article* a, const Block& b);
@@ -239,6 +269,7 @@ class PageWork {
   const ParseOptions& options_;
   const std::optional<int64_t> fetched_at_;  // Unix seconds; "2 hours ago" counts from it
   std::vector<std::string_view> contents_;   // table-of-contents entries (crossheads)
+  std::deque<std::string> owned_names_;      // block names not in the arena (stable addresses)
   std::string arena_;     // folded blocks, then kArenaPad zero bytes
   size_t arena_len_ = 0;  // bytes of folded text in arena_
   std::vector<Block> blocks_;
@@ -398,19 +429,6 @@ bool StartsWithGivenName(std::string_view s) {
                      [&](std::string_view n) { return s.substr(0, n.size()) == n; });
 }
 
-std::string AsciiLower(std::string_view s);
-
-// An author line names the writer's trade ("... is the Echo's community
-// reporter"); "Will Smith is expected to ..." does not.
-bool NamesAJournalistsRole(std::string_view line) {
-  static constexpr std::array<std::string_view, 12> kRoles = {
-      "reporter", "correspondent", "editor", "writer",      "columnist", "journalist",
-      "critic",   "presenter",     "author", "contributor", "producer",  "photographer"};
-  const std::string lower = AsciiLower(line);
-  return std::any_of(kRoles.begin(), kRoles.end(),
-                     [&](std::string_view r) { return lower.find(r) != std::string::npos; });
-}
-
 // "ANNEKE VOS Associated Press" -> "ANNEKE VOS", "Jane Roe, Reuters" ->
 // "Jane Roe": the news agency a wire byline names after the reporter. A
 // one-word agency that is also a surname ("Michael Bloomberg") goes only
@@ -495,13 +513,65 @@ std::optional<std::string_view> PageWork::NameCommaPlace(std::string_view s) con
   return name;
 }
 
+std::optional<std::string_view> PageWork::NamesWithoutBy(std::string_view s, bool need_role) {
+  if (s.size() > 120 || EndsWithSentencePunct(s)) return std::nullopt;
+  std::vector<std::string_view> names;
+  bool role = false, capitalised_role = false, last_was_name = false;
+  while (!s.empty()) {
+    // The next part ends at ", and ", " and ", " & " or ", ".
+    size_t cut = std::string_view::npos, skip = 0;
+    for (std::string_view sep : {", and ", " and ", " & ", ", "}) {
+      const size_t at = s.find(sep);
+      if (at != std::string_view::npos && (at < cut || (at == cut && sep.size() > skip))) {
+        cut = at;
+        skip = sep.size();
+      }
+    }
+    const std::string_view part = s.substr(0, cut);
+    s = cut == std::string_view::npos ? std::string_view() : s.substr(cut + skip);
+    if (cut != std::string_view::npos && s.empty()) return std::nullopt;
+    if (NameLike(part) && !HasStopword(part)) {
+      names.push_back(part);
+      last_was_name = true;
+    } else if (last_was_name && part.size() <= Profile::kMaxBylineRoleChars &&
+               !part.starts_with("a ") && !part.starts_with("an ") && !part.starts_with("the ") &&
+               profile_.MatchesBylineRole(part)) {
+      // ("Sarah Lund, a local film producer" introduces a speaker.)
+      role = true;
+      capitalised_role = capitalised_role || (part[0] >= 'A' && part[0] <= 'Z');
+      last_was_name = false;
+    } else {
+      return std::nullopt;
+    }
+  }
+  // One name needs a role as a desk prints it ("Jane Roe, Transport
+  // correspondent"); "Jane Roe, film producer" may be a speaker.
+  if (names.empty() || (need_role ? !role : names.size() < 2) ||
+      (names.size() == 1 && !capitalised_role)) {
+    return std::nullopt;
+  }
+  std::string joined(names[0]);
+  for (size_t k = 1; k < names.size(); ++k) {
+    joined += k + 1 == names.size() ? " and " : ", ";
+    joined += names[k];
+  }
+  return owned_names_.emplace_back(std::move(joined));
+}
+
 void PageWork::ApplyRules() {
   bool after_article = false;  // seen an author line, author box or comment header
   bool in_comments = false;
+  // Sentences of 80 bytes or more so far: a standfirst and a paragraph
+  // come before a page's comments.
+  int paragraphs_seen = 0;
   const size_t max_chars = profile_.max_rule_chars();
   for (size_t i = 0; i < blocks_.size(); ++i) {
     Block& b = blocks_[i];
     const std::string_view s = Text(b);
+    if (i > 0 && blocks_[i - 1].kind == Kind::kText && blocks_[i - 1].ends_punct &&
+        blocks_[i - 1].len >= 80) {
+      ++paragraphs_seen;
+    }
     if (i == 0) {
       Site site;
       if (profile_.MatchSiteHeader(s, &site)) {
@@ -528,6 +598,10 @@ void PageWork::ApplyRules() {
             break;
           case RuleKind::kBoilerplate:
             b.kind = Kind::kDrop;
+            // "Now Playing" / "01:48": a player's duration, not a live entry's time.
+            if (b.rule == "time_stamp" && i > 0 && blocks_[i - 1].rule == "video_furniture") {
+              b.rule = "video_furniture";
+            }
             // "The Beatles In Hamburg, 1960-1962" is a headline, not a life.
             if (b.rule == "life_dates" && HasStopword(s)) {
               b.kind = Kind::kText;
@@ -538,18 +612,26 @@ void PageWork::ApplyRules() {
             b.kind = Kind::kCredit;
             break;
           case RuleKind::kBio:
-            // "The BBC is ..." is a sentence, not an author line.
-            b.kind =
-                b.len <= kMaxBioChars && (!StartsWithStopword(b.name) ||
-                                          (StartsWithGivenName(b.name) && NamesAJournalistsRole(s)))
-                    ? Kind::kBio
-                    : Kind::kText;
+            // "The BBC is ..." is a sentence, not an author line; "Will
+            // Smith is expected to ..." is one only when it names the
+            // writer's trade ("... is the Echo's community reporter").
+            b.kind = b.len <= kMaxBioChars &&
+                             (!StartsWithStopword(b.name) ||
+                              (StartsWithGivenName(b.name) && profile_.MentionsBylineRole(s)))
+                         ? Kind::kBio
+                         : Kind::kText;
             after_article = after_article || b.kind == Kind::kBio;
             break;
           case RuleKind::kByline:
             b.kind = Kind::kByline;
             break;
           case RuleKind::kCommentHeader:
+            // "Share | Comments" over the story jumps to its comments.
+            if (paragraphs_seen < 2) {
+              b.kind = Kind::kDrop;
+              b.rule = "comment_link";
+              break;
+            }
             b.kind = Kind::kCommentHeader;
             after_article = in_comments = true;
             break;
@@ -579,6 +661,15 @@ void PageWork::ApplyRules() {
       b.kind = Kind::kDrop;
       b.rule = "byline_role";
       continue;
+    }
+    // "Rachel Lin, Transport correspondent, and Sam Okafor".
+    if (b.bullet == 0 && s.find(", ") != std::string_view::npos) {
+      if (std::optional<std::string_view> names = NamesWithoutBy(s, /*need_role=*/true)) {
+        b.kind = Kind::kByline;
+        b.name = *names;
+        b.rule = "byline_names";
+        continue;
+      }
     }
     // Byline without "By": a bare name line, then the journalist's role
     // ("Alice Marlow" / "Local government correspondent").
@@ -845,6 +936,12 @@ bool InBodyInterruption(const Block& b) {
          b.rule == "share_bar" || b.rule == "audio_player";
 }
 
+bool PageWork::NamesTheSite(std::string_view name) const {
+  if (name.empty()) return false;
+  if (name == page_.site.name) return true;
+  return !blocks_.empty() && blocks_[0].tokens <= 5 && Text(blocks_[0]) == name;
+}
+
 // A heading that closes a story ("Related articles", "Most read"); a
 // "Related: headline" link inside a body is an interruption instead.
 bool SectionEndHeading(const Block& b) {
@@ -998,6 +1095,27 @@ bool PageWork::StandfirstLike(size_t i) const {
          b.sentences <= 2 && arena_[b.begin + b.len - 1] != ':';
 }
 
+bool PageWork::IsKicker(size_t label, size_t headline) const {
+  const Block& k = blocks_[label];
+  const Block& h = blocks_[headline];
+  if (k.kind != Kind::kText || h.kind != Kind::kText || h.tokens < 6 || h.ends_punct ||
+      h.sentences != 0 || !TitleLike(headline, false)) {
+    return false;
+  }
+  // "BREAKING: ..." over the headline is the site's news ticker.
+  const std::string_view s = Text(k);
+  const std::string head = AsciiLower(s.substr(0, 15));
+  if (head.starts_with("breaking:") || head.starts_with("breaking news:") ||
+      head.starts_with("just in:")) {
+    return true;
+  }
+  // ("CRIME & COURTS", "ELECTIONS 2025": capitals alone.)
+  const bool capitals =
+      k.len <= 30 && k.tokens <= 3 &&
+      std::none_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  return capitals || (k.tokens <= 2 && CapitalisedWords(s, 1, 2));
+}
+
 // A title and its standfirst are never split by the site's menus: a line
 // above a menu is the masthead's (a tagline), not the story's.
 bool PageWork::NavigationBetween(size_t from, size_t to) const {
@@ -1116,14 +1234,14 @@ void PageWork::TakeCaptionAfterCredit(std::vector<size_t>* lead_text) {
 void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
   if (lead_text->size() < 2) return;
   size_t c = lead_text->back();
-  // "Marcus Delgado" over "The Millbrook Ledger-Gazette": the outlet under
-  // a bare name is the byline's, not a name of its own.
   auto headline_before = [&](size_t limit) {
     return std::any_of(lead_text->begin(), lead_text->end(), [&](size_t i) {
       return i < limit && TitleLike(i, false) && blocks_[i].tokens >= 5 &&
              !NameLike(Text(blocks_[i]));
     });
   };
+  // "Marcus Delgado" over "The Millbrook Ledger-Gazette": the outlet under
+  // a bare name is the byline's, not a name of its own.
   if (lead_text->size() >= 3 && blocks_[c].kind == Kind::kText && NameLike(Text(blocks_[c])) &&
       Text(blocks_[c]).substr(0, 4) == "The ") {
     const size_t above = (*lead_text)[lead_text->size() - 2];
@@ -1144,7 +1262,13 @@ void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
     name = name.substr(0, in);
   }
   // "The Ledger-Gazette" names no one.
-  if (!NameLike(name) || name.substr(0, 4) == "The ") return;
+  if (name.substr(0, 4) == "The ") return;
+  if (!NameLike(name)) {
+    // "Fiona Drummond and Callum Reid".
+    const std::optional<std::string_view> names = NamesWithoutBy(name, /*need_role=*/false);
+    if (!names) return;
+    name = *names;
+  }
   if (!headline_before(c)) return;
   b.kind = Kind::kByline;
   b.name = name;
@@ -1172,7 +1296,8 @@ void PageWork::DropBoxUnderByline(std::vector<size_t>* lead_text, size_t lead_st
   const size_t before = static_cast<size_t>(first_after - lead_text->begin());
   if (before < 2 || lead_text->end() - first_after < 2) return;
   for (auto it = first_after; it != lead_text->end(); ++it) {
-    if (blocks_[*it].ends_punct) return;
+    // ("Pct.", "Dem.": a results table's abbreviations are no sentences.)
+    if (blocks_[*it].ends_punct && blocks_[*it].tokens > 2) return;
   }
   const size_t d = (*lead_text)[before - 2], c = (*lead_text)[before - 1];
   if (!TitleLike(d, false) || !StandfirstLike(c) || NavigationBetween(d, c)) return;
@@ -1364,14 +1489,25 @@ std::string_view QuotedCore(std::string_view s) {
   return s;
 }
 
+bool PageWork::IsVideoTitle(size_t i) const {
+  const std::string_view s = Text(blocks_[i]);
+  return i + 1 < blocks_.size() && blocks_[i + 1].rule == "video_furniture" &&
+         IsTextKind(blocks_[i].kind) && (s.starts_with("Watch: ") || s.starts_with("Video: "));
+}
+
+bool PageWork::StoryMetaBetween(size_t from, size_t to) const {
+  for (size_t i = from + 1; i < to; ++i) {
+    const Block& b = blocks_[i];
+    if (b.kind == Kind::kByline || b.rule == "published_line" || b.rule == "dateline") return true;
+  }
+  return false;
+}
+
 void PageWork::DropPullQuotes(std::vector<size_t>* body) {
   bool any = false;
   for (size_t i : *body) {
     Block& b = blocks_[i];
-    // An embedded video's title inside the story ("Watch: Drone footage
-    // shows ...") right over its player's furniture ("Duration 1:02").
-    if (i + 1 < blocks_.size() && blocks_[i + 1].rule == "video_furniture" &&
-        (Text(b).starts_with("Watch: ") || Text(b).starts_with("Video: "))) {
+    if (IsVideoTitle(i)) {
       b.kind = Kind::kDrop;
       b.rule = "video_embed";
       any = true;
@@ -1414,6 +1550,19 @@ void PageWork::Leftovers(size_t begin, size_t end) {
   }
 }
 
+size_t PageWork::UnmarkedListEnd(size_t from, size_t end) const {
+  size_t items = 0;
+  for (size_t i = from; i < end && items <= kMaxUnmarkedListItems; ++i) {
+    const Block& b = blocks_[i];
+    if (b.kind == Kind::kText && b.good) return items >= 3 ? i : 0;
+    if (b.kind != Kind::kText || b.bullet != 0 || b.tokens > 4 || b.len > 40 || b.ends_punct) {
+      return 0;
+    }
+    ++items;
+  }
+  return 0;
+}
+
 void PageWork::ProcessSegment(size_t begin, size_t end) {
   size_t lead_start = begin;
   // A story in this segment ended at a "Recommended for you"-like heading.
@@ -1441,7 +1590,11 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
           last_good = k;
           gap = 0;
         } else if (b.bullet == 0 && !b.table_row && ++gap > kMaxGap) {
-          break;
+          const size_t list_end = UnmarkedListEnd(last_good + 1, end);
+          if (list_end == 0) break;
+          // The list's items are the story's; its next paragraph goes on.
+          k = list_end - 1;
+          gap = 0;
         }
       } else if (b.kind == Kind::kDrop || b.kind == Kind::kCredit || b.kind == Kind::kByline) {
         // A newsletter box or an advert inside the story is furniture of
@@ -1496,8 +1649,29 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     // Title and standfirst: the last text blocks before the body.
     std::vector<size_t> lead_text;
     bool after_marker = false;
+    // Under a "Related Topics" heading above the body: the story's tags.
+    bool in_tags = false;
     for (size_t i = lead_start; i < g; ++i) {
       if (blocks_[i].kind == Kind::kMarker) after_marker = true, lead_text.clear();
+      if (SectionEndHeading(blocks_[i])) {
+        const std::string heading = AsciiLower(Text(blocks_[i]));
+        in_tags =
+            heading.find("topic") != std::string::npos || heading.find("tags") != std::string::npos;
+        continue;
+      }
+      if (in_tags && blocks_[i].kind == Kind::kText && blocks_[i].bullet == 0 &&
+          blocks_[i].tokens <= 4 && !blocks_[i].ends_punct) {
+        blocks_[i].kind = Kind::kDrop;
+        blocks_[i].rule = "tags";
+        continue;
+      }
+      in_tags = false;
+      // A video over the story's own headline, byline and date (a video
+      // page's title stands over its standfirst and player alone).
+      if (IsVideoTitle(i) && StoryMetaBetween(i, g)) {
+        blocks_[i].kind = Kind::kDrop;
+        blocks_[i].rule = "video_embed";
+      }
       if (IsTextKind(blocks_[i].kind) && blocks_[i].bullet == 0) lead_text.push_back(i);
     }
     // A one-word line left between the headline and the body (a handle, a
@@ -1532,6 +1706,10 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
             standfirst = d;
           }
         }
+      } else if (d != end && IsKicker(d, c)) {
+        title = c;
+        blocks_[d].kind = Kind::kDrop;
+        blocks_[d].rule = "kicker";
       } else if (d != end && StandfirstLike(c) && TitleLike(d, d_first) &&
                  !NavigationBetween(d, c)) {
         title = d;
@@ -1581,12 +1759,19 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     // Under "Recommended for you" and the like: headlines, each over one
     // summary, are teasers for other stories; an article has two paragraphs
     // in a row somewhere.
+    // (A live page's entries are in a row with only their times between.)
+    auto in_a_row = [&](size_t from, size_t to) {
+      for (size_t i = from + 1; i < to; ++i) {
+        if (blocks_[i].kind != Kind::kDrop || blocks_[i].rule != "time_stamp") return false;
+      }
+      return true;
+    };
     bool teasers = false;
     if (section_closed) {
       teasers = true;
       for (size_t j = 1; j < body.size() && teasers; ++j) {
         teasers =
-            !(body[j] == body[j - 1] + 1 && blocks_[body[j]].good && blocks_[body[j - 1]].good);
+            !(in_a_row(body[j - 1], body[j]) && blocks_[body[j]].good && blocks_[body[j - 1]].good);
       }
     }
     // (A signed letter under its heading may be shorter than an article.)
@@ -1634,7 +1819,7 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       } else if (b.kind == Kind::kByline) {
         if (byline.empty()) byline = std::string(b.name);
         b.used = true;
-      } else if (b.kind == Kind::kBio && i >= body_end) {
+      } else if (b.kind == Kind::kBio && i >= body_end && !NamesTheSite(b.name)) {
         if (a.author.name.empty()) a.author.name = std::string(b.name);
         if (!a.author.bio.empty()) {
           a.author.bio += EndsWithSentencePunct(a.author.bio) ? " " : ". ";
@@ -1766,6 +1951,58 @@ ParseResult PageWork::Run() {
   return std::move(page_);
 }
 
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kText:
+      return "text";
+    case Kind::kDrop:
+      return "drop";
+    case Kind::kMarker:
+      return "marker";
+    case Kind::kCredit:
+      return "credit";
+    case Kind::kBio:
+      return "bio";
+    case Kind::kByline:
+      return "byline";
+    case Kind::kCommentHeader:
+      return "comment_header";
+    case Kind::kComment:
+      return "comment";
+    case Kind::kSiteHeader:
+      return "site_header";
+    case Kind::kAuthorBoxName:
+      return "author_box_name";
+    case Kind::kAuthorBoxBio:
+      return "author_box_bio";
+  }
+  return "?";
+}
+
+std::string PageWork::Explain() {
+  const ParseResult result = Run();
+  std::string out;
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    const Block& b = blocks_[i];
+    std::string_view text = Text(b);
+    if (text.size() > 70) {
+      size_t cut = 70;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      text = text.substr(0, cut);
+    }
+    // The block's class by length and stopwords (Good, Near-good, Short, Bad).
+    static constexpr std::array<char, 4> kClass = {'B', 'S', 'N', 'G'};
+    absl::StrAppendFormat(&out, "%4d %-15s %-24s %c%c%c %3d/%-3d %s\n", i,
+                          std::string(KindName(b.kind)), std::string(b.rule),
+                          kClass[static_cast<size_t>(b.cls)], b.good ? '+' : ' ',
+                          b.used ? '*' : ' ', b.stops, b.words, std::string(text));
+  }
+  if (const auto* error = std::get_if<ParseError>(&result)) {
+    absl::StrAppend(&out, std::string(RejectReasonName(error->reason)), ": ", error->message, "\n");
+  }
+  return out;
+}
+
 std::optional<ParseError> Validate(std::string_view text, size_t max_bytes) {
   if (text.size() > max_bytes) {
     return ParseError{RejectReason::kPageTooLarge,
@@ -1839,6 +2076,17 @@ ParseResult PageParser::Parse(std::string_view text, std::string_view url,
   PageWork work(text, by_url != nullptr ? *by_url : profiles_.Detect(text), by_url != nullptr,
                 options_, fetched_at);
   return work.Run();
+}
+
+std::string PageParser::Explain(std::string_view text, std::string_view url,
+                                std::optional<int64_t> fetched_at) const {
+  if (auto err = Validate(text, options_.max_page_bytes)) {
+    return absl::StrCat(std::string(RejectReasonName(err->reason)), ": ", err->message, "\n");
+  }
+  const Profile* by_url = profiles_.ForUrl(url);
+  PageWork work(text, by_url != nullptr ? *by_url : profiles_.Detect(text), by_url != nullptr,
+                options_, fetched_at);
+  return work.Explain();
 }
 
 }  // namespace broadsheet

@@ -44,6 +44,16 @@ class PageParser {
   ParseResult Parse(std::string_view text, std::string_view url = {},
                     std::optional<int64_t> fetched_at = std::nullopt) const;
 
+  // How Parse() read the page: one line per block (a line of the page, or a
+  // bullet item with its wrapped lines) with its kind, the rule that
+  // matched it, its class by length and stopwords (G good, N near-good,
+  // S short, B bad), "+" when it reads as content, "*" when an article,
+  // comment or header took it, its stopwords and words (counted from 70
+  // bytes), then its first 70 bytes. For people tuning profiles or
+  // reporting a wrongly parsed page; not a stable format.
+  std::string Explain(std::string_view text, std::string_view url = {},
+                      std::optional<int64_t> fetched_at = std::nullopt) const;
+
  private:
   ProfileSet profiles_;
   ParseOptions options_;

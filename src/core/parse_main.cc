@@ -82,7 +82,9 @@ Json ToJson(const std::string& source, const ParsedPage& page) {
 
 int Usage() {
   std::cerr << "usage: broadsheet-parse-core [--format auto|text|jsonl|wet] [--profiles DIR]\n"
-               "                             [--max-page-bytes N] [FILE...]\n";
+               "                             [--max-page-bytes N] [--explain] [FILE...]\n"
+               "  --explain  print how each page's blocks were read (kind, rule, + content,\n"
+               "             * taken) before its JSON line\n";
   return 2;
 }
 
@@ -91,8 +93,13 @@ int RunParse(int argc, char** argv) {
   std::string profiles_dir = broadsheet::DefaultProfilesDir();
   broadsheet::ParseOptions options;
   std::vector<std::string> files;
+  bool explain = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
+    if (arg == "--explain") {
+      explain = true;
+      continue;
+    }
     if ((arg == "--format" || arg == "--profiles" || arg == "--max-page-bytes") && i + 1 < argc) {
       const std::string value = argv[++i];
       if (arg == "--format") {
@@ -141,7 +148,9 @@ int RunParse(int argc, char** argv) {
                      {"message", rec.error->message}}}};
       } else {
         // The crawler's fetch time (RFC 3339) dates the page's relative times.
-        auto result = parser.Parse(rec.text, rec.url, broadsheet::ParseRfc3339(rec.fetched_at));
+        const std::optional<int64_t> fetched_at = broadsheet::ParseRfc3339(rec.fetched_at);
+        if (explain) std::cout << parser.Explain(rec.text, rec.url, fetched_at);
+        auto result = parser.Parse(rec.text, rec.url, fetched_at);
         if (auto* page = std::get_if<ParsedPage>(&result)) {
           out = ToJson(rec.source, *page);
         } else {

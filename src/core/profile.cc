@@ -577,6 +577,10 @@ bool Profile::MatchesBylineRole(std::string_view block) const {
          RE2::FullMatch(Piece(block), *impl_->byline_role);
 }
 
+bool Profile::MentionsBylineRole(std::string_view text) const {
+  return impl_->byline_role != nullptr && RE2::PartialMatch(Piece(text), *impl_->byline_role);
+}
+
 bool Profile::Detects(std::string_view page_prefix) const {
   for (const auto& d : impl_->detect) {
     size_t from = 0;

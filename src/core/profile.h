@@ -96,6 +96,9 @@ class Profile {
   // "byline_role" pattern, on blocks of at most kMaxBylineRoleChars.
   static constexpr size_t kMaxBylineRoleChars = 80;
   bool MatchesBylineRole(std::string_view block) const;
+  // True when `text` names such a role anywhere ("... is the Echo's community
+  // reporter"), as an author line does.
+  bool MentionsBylineRole(std::string_view text) const;
   // True when a "detect" pattern matches `page_prefix`.
   bool Detects(std::string_view page_prefix) const;
   // `key` is text::MakeWordKey() (or MakeWordKeyPadded()) of one word; words
