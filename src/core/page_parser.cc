@@ -663,7 +663,7 @@ void PageWork::ApplyRules() {
       continue;
     }
     // "Rachel Lin, Transport correspondent, and Sam Okafor".
-    if (b.bullet == 0 && s.find(", ") != std::string_view::npos) {
+    if (b.bullet == 0 && b.len <= 120 && s.find(", ") != std::string_view::npos) {
       if (std::optional<std::string_view> names = NamesWithoutBy(s, /*need_role=*/true)) {
         b.kind = Kind::kByline;
         b.name = *names;
@@ -2069,13 +2069,21 @@ std::optional<ParseError> Validate(std::string_view text, size_t max_bytes) {
 PageParser::PageParser(ProfileSet profiles, ParseOptions options)
     : profiles_(std::move(profiles)), options_(options) {}
 
+namespace {
+// The page's profile: the site's by URL, else the one whose detect rules
+// match the page.
+PageWork WorkOn(const ProfileSet& profiles, const ParseOptions& options, std::string_view text,
+                std::string_view url, std::optional<int64_t> fetched_at) {
+  const Profile* by_url = profiles.ForUrl(url);
+  return PageWork(text, by_url != nullptr ? *by_url : profiles.Detect(text), by_url != nullptr,
+                  options, fetched_at);
+}
+}  // namespace
+
 ParseResult PageParser::Parse(std::string_view text, std::string_view url,
                               std::optional<int64_t> fetched_at) const {
   if (auto err = Validate(text, options_.max_page_bytes)) return *err;
-  const Profile* by_url = profiles_.ForUrl(url);
-  PageWork work(text, by_url != nullptr ? *by_url : profiles_.Detect(text), by_url != nullptr,
-                options_, fetched_at);
-  return work.Run();
+  return WorkOn(profiles_, options_, text, url, fetched_at).Run();
 }
 
 std::string PageParser::Explain(std::string_view text, std::string_view url,
@@ -2083,10 +2091,7 @@ std::string PageParser::Explain(std::string_view text, std::string_view url,
   if (auto err = Validate(text, options_.max_page_bytes)) {
     return absl::StrCat(std::string(RejectReasonName(err->reason)), ": ", err->message, "\n");
   }
-  const Profile* by_url = profiles_.ForUrl(url);
-  PageWork work(text, by_url != nullptr ? *by_url : profiles_.Detect(text), by_url != nullptr,
-                options_, fetched_at);
-  return work.Explain();
+  return WorkOn(profiles_, options_, text, url, fetched_at).Explain();
 }
 
 }  // namespace broadsheet
