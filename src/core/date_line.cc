@@ -95,9 +95,16 @@ std::optional<int> ZoneOffset(const std::string& w) {
     int minutes;
   };
   static constexpr std::array kZones = {
-      Zone{"gmt", 0},    Zone{"utc", 0},    Zone{"z", 0},      Zone{"bst", 60},   Zone{"cet", 60},
-      Zone{"cest", 120}, Zone{"est", -300}, Zone{"edt", -240}, Zone{"cst", -360}, Zone{"cdt", -300},
-      Zone{"mst", -420}, Zone{"mdt", -360}, Zone{"pst", -480}, Zone{"pdt", -420},
+      Zone{"gmt", 0},    Zone{"utc", 0},    Zone{"z", 0},       Zone{"bst", 60},
+      Zone{"cet", 60},   Zone{"cest", 120}, Zone{"est", -300},  Zone{"edt", -240},
+      Zone{"cst", -360}, Zone{"cdt", -300}, Zone{"mst", -420},  Zone{"mdt", -360},
+      Zone{"pst", -480}, Zone{"pdt", -420}, Zone{"akst", -540}, Zone{"akdt", -480},
+      Zone{"hst", -600}, Zone{"adt", -180}, Zone{"nst", -210},  Zone{"ndt", -150},
+      Zone{"wat", 60},   Zone{"cat", 120},  Zone{"sast", 120},  Zone{"eat", 180},
+      Zone{"pkt", 300},  Zone{"sgt", 480},  Zone{"hkt", 480},   Zone{"awst", 480},
+      Zone{"jst", 540},  Zone{"kst", 540},  Zone{"acst", 570},  Zone{"acdt", 630},
+      Zone{"aest", 600}, Zone{"aedt", 660}, Zone{"nzst", 720},  Zone{"nzdt", 780},
+      // (Not "ist" or "ast": India or Ireland, Atlantic or Arabia.)
   };
   for (const Zone& z : kZones) {
     if (w == z.name) return z.minutes;
@@ -215,19 +222,29 @@ bool UsSummerTime(int y, int m, int d) {
   return m == 3 ? d >= first_sunday + 7 : d < first_sunday;
 }
 
+// "am", "a.m." (or pm) at token k.
+bool MeridiemAt(const std::vector<Token>& t, size_t k) {
+  return Is(t, k, "am") || Is(t, k, "pm") ||
+         ((Is(t, k, "a") || Is(t, k, "p")) && Is(t, k + 1, ".") && Is(t, k + 2, "m"));
+}
+
 std::optional<Clock> TimeAt(const std::vector<Token>& t, size_t k) {
-  if (!(IsNumber(t, k, 1, 2) && (Is(t, k + 1, ":") || Is(t, k + 1, ".") || Is(t, k + 1, "h")) &&
+  // "7 AM", "7 p.m.": the hour alone.
+  // (Not the minutes of "5:02 p.m.".)
+  const bool hour_only = IsNumber(t, k, 1, 2) && MeridiemAt(t, k + 1) &&
+                         !(k > 0 && (Is(t, k - 1, ":") || Is(t, k - 1, ".")));
+  if (!hour_only &&
+      !(IsNumber(t, k, 1, 2) && (Is(t, k + 1, ":") || Is(t, k + 1, ".") || Is(t, k + 1, "h")) &&
         IsNumber(t, k + 2, 2, 2))) {
     return std::nullopt;
   }
   int hour = std::stoi(t[k].text);
-  const int minute = std::stoi(t[k + 2].text);
-  k += 3;
-  if (Is(t, k, ":") && IsNumber(t, k + 1, 2, 2)) k += 2;  // seconds
+  const int minute = hour_only ? 0 : std::stoi(t[k + 2].text);
+  k += hour_only ? 1 : 3;
+  if (!hour_only && Is(t, k, ":") && IsNumber(t, k + 1, 2, 2)) k += 2;  // seconds
   // am/pm, also written "a.m."
-  const bool am = Is(t, k, "am") || (Is(t, k, "a") && Is(t, k + 1, ".") && Is(t, k + 2, "m"));
-  const bool pm = Is(t, k, "pm") || (Is(t, k, "p") && Is(t, k + 1, ".") && Is(t, k + 2, "m"));
-  if (am || pm) {
+  if (MeridiemAt(t, k)) {
+    const bool pm = Is(t, k, "pm") || Is(t, k, "p");
     if (hour < 1 || hour > 12) return InvalidClock();
     hour = hour % 12 + (pm ? 12 : 0);
     k += Is(t, k, "am") || Is(t, k, "pm") ? 1 : 3;

@@ -33,6 +33,14 @@ TEST(DateLineTest, TimesZonesAndOffsets) {
   EXPECT_EQ(ParseDateLine("Updated March 3, 2026, 6:14 p.m. ET"), 1772579640);  // 23:14 UTC
   EXPECT_EQ(ParseDateLine("July 4, 2024, 9:00 a.m. ET"), 1720098000);           // 13:00 UTC
   EXPECT_EQ(ParseDateLine("March 10, 2024 3:00 AM PT"), 1710064800);            // 10:00 UTC
+  // Zones of Asia, Oceania, Africa and Atlantic Canada.
+  EXPECT_EQ(ParseDateLine("2024-03-14 09:15 JST"), k14Mar2024 + 15 * kMinute);
+  EXPECT_EQ(ParseDateLine("Mar 14, 2024 6:00 AM ADT"), k14Mar2024 + 9 * kHour);
+  EXPECT_EQ(ParseDateLine("14 March 2024 10:00 AEDT"), k14Mar2024 - kHour);
+  // The hour alone.
+  EXPECT_EQ(ParseDateLine("July 4, 2024, 9 AM ET"), 1720098000);
+  EXPECT_EQ(ParseDateLine("July 4, 2024 at 9 a.m. ET"), 1720098000);
+  EXPECT_EQ(ParseDateLine("July 4, 2024 9 in the morning"), 1720051200);  // the date alone
   // The time before the date, with its zone.
   EXPECT_EQ(ParseDateLine("Published 5:02 p.m. ET March 4, 2025"), 1741125720);  // 22:02 UTC
   // A mark between the date and its time.

@@ -191,6 +191,7 @@ class PageWork {
  private:
   std::string_view Text(const Block& b) const { return {arena_.data() + b.begin, b.len}; }
   void SplitBlocks();
+  bool JoinsDropCapital(std::string_view content);
   void Measure(Block* b);
   bool StartsWithStopword(std::string_view s) const;
   // Whether any word of `s` is a stopword ("Around The Web" is no name).
@@ -212,6 +213,7 @@ class PageWork {
   // review's pros, cons and specifications dropped, a recipe's ingredients
   // and steps made list items.
   void MarkGalleriesAndContents();
+  void DropAboutTheCompany();
   void Classify(bool use_stopwords);
   void ApplyContext();
   bool TeasersFollow(size_t heading, size_t end) const;
@@ -258,7 +260,7 @@ class PageWork {
   void SetImage(Article* a, const Block& b);
   bool TitleLikeBefore(const std::vector<size_t>& lead_text, size_t limit) const;
   void TakeCaptionAfterCredit(std::vector<size_t>* lead_text);
-  void TakeBareNameByline(std::vector<size_t>* lead_text);
+  void TakeBareNameByline(std::vector<size_t>* lead_text, size_t body_start);
   std::optional<size_t> TakeOpeningQuestion(std::vector<size_t>* lead_text);
   void DropBoxUnderByline(std::vector<size_t>* lead_text, size_t lead_start, size_t body_start);
   void DetectLanguages();
@@ -313,6 +315,10 @@ void PageWork::SplitBlocks() {
       b.wrapped = true;
       continue;
     }
+    if (mark == 0 && JoinsDropCapital(content)) {
+      blank_before = false;
+      continue;
+    }
     Block b;
     if (mark != 0) {
       b.bullet = level;
@@ -333,6 +339,31 @@ void PageWork::SplitBlocks() {
     blocks_.push_back(b);
     blank_before = false;
   }
+}
+
+// A drop capital crawled onto its own line ("T" / "he river was ...")
+// belongs to the paragraph under it. "A" and "I" are also words: the letter
+// is glued to the next word only when that makes a stopword ("A" + "fter"),
+// otherwise it stands before it ("I" + "was").
+bool PageWork::JoinsDropCapital(std::string_view content) {
+  if (blocks_.empty() || content.empty() || content[0] < 'a' || content[0] > 'z') return false;
+  const Block& prev = blocks_.back();
+  if (prev.len != 1 || prev.bullet != 0 || prev.begin + 1 != arena_len_) return false;
+  const char letter = arena_[prev.begin];
+  if (letter < 'A' || letter > 'Z') return false;
+  bool glued = true;
+  if (letter == 'A' || letter == 'I') {
+    size_t word_end = 0;
+    while (word_end < content.size() &&
+           text::IsWordByte(static_cast<unsigned char>(content[word_end]))) {
+      ++word_end;
+    }
+    glued = StartsWithStopword(std::string(1, letter) + std::string(content.substr(0, word_end)));
+  }
+  if (!glued) arena_[arena_len_++] = ' ';
+  arena_len_ += text::FoldInto(content, arena_.data() + arena_len_);
+  blocks_.back().len = static_cast<uint32_t>(arena_len_ - prev.begin);
+  return true;
 }
 
 void PageWork::Measure(Block* b) {
@@ -418,6 +449,30 @@ bool PageWork::StartsWithStopword(std::string_view s) const {
   size_t end = 0;
   while (end < s.size() && text::IsWordByte(static_cast<unsigned char>(s[end]))) ++end;
   return profile_.IsStopword(text::MakeWordKey(s.substr(0, end)));
+}
+
+// "TOKYO (Kyodo) -- ...", "LONDON, March 4 (Reuters) - ...", "PARIS — ...":
+// a wire story's first paragraph, never its standfirst.
+bool OpensWithWireDateline(std::string_view s) {
+  size_t i = 0, capitals = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= 'A' && s[i] <= 'Z') {
+      ++capitals;
+    } else if (s[i] != ' ' && s[i] != '.' && s[i] != '\'') {
+      break;
+    }
+  }
+  if (capitals < 3 || i == s.size() ||
+      (s[i] != '(' && s[i] != ',' && s[i] != '-' && s[i] != '\xe2')) {
+    return false;
+  }
+  if (s.substr(i).starts_with("--(")) return true;  // "DENVER--(BUSINESS WIRE)--"
+  constexpr size_t kMaxPlaceAndAgency = 48;         // ", March 4 (Reuters)"
+  const std::string_view rest = s.substr(i > 0 ? i - 1 : 0, kMaxPlaceAndAgency);
+  for (std::string_view dash : {" -- ", " - ", " \xe2\x80\x94 ", " \xe2\x80\x93 "}) {
+    if (rest.find(dash) != std::string_view::npos) return true;
+  }
+  return false;
 }
 
 // Given names that are also stopwords of some language ("Will Hutton",
@@ -725,6 +780,7 @@ void PageWork::ApplyRules() {
   DropConsentBanners();
   if (page_.site.name.empty()) FindMasthead();
   MarkGalleriesAndContents();
+  DropAboutTheCompany();
 }
 
 // "1. The sluice" -> "The sluice"; also "2)".
@@ -755,6 +811,34 @@ bool StepsHeading(std::string_view s) {
 // Whether `word` occurs in `s`, ASCII case folded.
 bool MentionsWord(std::string_view s, std::string_view word) {
   return AsciiLower(s).find(word) != std::string::npos;
+}
+
+// "About Northwind Analytics" over "Northwind Analytics, Inc. builds ...":
+// a press release's boilerplate on its issuer, not the release's text.
+void PageWork::DropAboutTheCompany() {
+  constexpr std::string_view kAbout = "About ";
+  for (size_t i = 0; i + 1 < blocks_.size(); ++i) {
+    const Block& heading = blocks_[i];
+    const std::string_view s = Text(heading);
+    if (heading.kind != Kind::kText || heading.bullet != 0 || heading.ends_punct ||
+        heading.tokens > 6 || !s.starts_with(kAbout) || s.size() == kAbout.size() ||
+        s[kAbout.size()] < 'A' || s[kAbout.size()] > 'Z') {
+      continue;
+    }
+    const std::string_view company = s.substr(kAbout.size());
+    size_t j = i + 1;
+    while (j < blocks_.size() && blocks_[j].kind == Kind::kText && blocks_[j].ends_punct &&
+           Text(blocks_[j]).starts_with(company) &&
+           !text::IsWordByte(static_cast<unsigned char>(Text(blocks_[j])[company.size()]))) {
+      ++j;
+    }
+    if (j == i + 1) continue;
+    for (size_t k = i; k < j; ++k) {
+      blocks_[k].kind = Kind::kDrop;
+      blocks_[k].rule = "about_company";
+    }
+    i = j - 1;
+  }
 }
 
 void PageWork::MarkGalleriesAndContents() {
@@ -933,7 +1017,7 @@ bool InBodyInterruption(const Block& b) {
   // "Read more: headline", "Lire aussi : titre": one link, not a heading.
   if (b.rule == "related_links" || b.rule == "related_links_intl") return b.tokens > 3;
   return b.rule == "advert" || b.rule == "newsletter_signup" || b.rule == "newsletter_form" ||
-         b.rule == "share_bar" || b.rule == "audio_player";
+         b.rule == "share_bar" || b.rule == "audio_player" || b.rule == "podcast_player";
 }
 
 bool PageWork::NamesTheSite(std::string_view name) const {
@@ -1231,9 +1315,16 @@ void PageWork::TakeCaptionAfterCredit(std::vector<size_t>* lead_text) {
 // A bare "Firstname Lastname" (or "Firstname Lastname in Place") as the last
 // lead line, under a real headline (five or more words, not itself a name),
 // is the byline, not the title.
-void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text) {
+void PageWork::TakeBareNameByline(std::vector<size_t>* lead_text, size_t body_start) {
   if (lead_text->size() < 2) return;
   size_t c = lead_text->back();
+  // A byline stands over the date and the body, not over a table's cells
+  // ("Walter Brumby" / "Rep." / "23,907"); one stray word may follow it.
+  if (std::count_if(blocks_.begin() + static_cast<std::ptrdiff_t>(c) + 1,
+                    blocks_.begin() + static_cast<std::ptrdiff_t>(body_start),
+                    [](const Block& b) { return IsTextKind(b.kind); }) > 1) {
+    return;
+  }
   auto headline_before = [&](size_t limit) {
     return std::any_of(lead_text->begin(), lead_text->end(), [&](size_t i) {
       return i < limit && TitleLike(i, false) && blocks_[i].tokens >= 5 &&
@@ -1674,9 +1765,12 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       }
       if (IsTextKind(blocks_[i].kind) && blocks_[i].bullet == 0) lead_text.push_back(i);
     }
-    // A one-word line left between the headline and the body (a handle, a
+    // A one-word line left around the headline (a handle, a share button, a
     // section label no rule knows) is neither title nor standfirst.
-    while (lead_text.size() > 1 && blocks_[lead_text.back()].tokens < 2) lead_text.pop_back();
+    if (std::any_of(lead_text.begin(), lead_text.end(),
+                    [&](size_t i) { return blocks_[i].tokens >= 2; })) {
+      std::erase_if(lead_text, [&](size_t i) { return blocks_[i].tokens < 2; });
+    }
     // The first crosshead, listed in the table of contents, starts the body.
     if (lead_text.size() > 1 &&
         std::find(contents_.begin(), contents_.end(),
@@ -1685,9 +1779,18 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
       lead_text.pop_back();
     }
     TakeCaptionAfterCredit(&lead_text);
-    TakeBareNameByline(&lead_text);
+    TakeBareNameByline(&lead_text, g);
     DropBoxUnderByline(&lead_text, lead_start, g);
     if (std::optional<size_t> question = TakeOpeningQuestion(&lead_text)) g = *question;
+    // A wire story's first paragraph ("TOKYO (Kyodo) -- ...") may read as
+    // noise next to the paragraphs after it (names and figures, few common
+    // words); it starts the body all the same.
+    if (!lead_text.empty() && blocks_[lead_text.back()].ends_punct &&
+        blocks_[lead_text.back()].tokens >= kMinLedeTokens &&
+        OpensWithWireDateline(Text(blocks_[lead_text.back()]))) {
+      g = lead_text.back();
+      lead_text.pop_back();
+    }
     size_t title = end, standfirst = end;
     if (!lead_text.empty()) {
       const size_t c = lead_text.back();
@@ -1857,9 +1960,12 @@ void PageWork::ProcessSegment(size_t begin, size_t end) {
     for (const bool updates : {false, true}) {
       for (size_t i = lead_start; i < tail_end && !a.published_at; ++i) {
         const Block& b = blocks_[i];
-        if (b.kind == Kind::kDrop && IsUpdateLine(Text(b)) == updates &&
-            (b.rule == "dateline" || b.rule == "dateline_intl" || b.rule == "published_line" ||
-             b.rule == "relative_time")) {
+        // ("Ann Lee · Apr 2, 2025": a byline may carry the date.)
+        const bool dated_byline = b.kind == Kind::kByline && b.rule == "name_dated";
+        if ((dated_byline || (b.kind == Kind::kDrop &&
+                              (b.rule == "dateline" || b.rule == "dateline_intl" ||
+                               b.rule == "published_line" || b.rule == "relative_time"))) &&
+            IsUpdateLine(Text(b)) == updates) {
           a.published_at = ParseDateLine(Text(b), fetched_at_);
         }
       }

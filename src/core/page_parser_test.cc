@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/date_line.h"
 #include "core/profile_loader.h"
 
 namespace broadsheet {
@@ -1577,6 +1578,145 @@ TEST_F(PageParserTest, ThirdReviewLayouts) {
 }
 
 // Explain() shows each line's kind and rule, and why a page was rejected.
+// Pages of a fourth review: furniture at a story's end, a drop capital, a
+// press release, a podcast page, a newsletter issue, a broadcaster's and a
+// wire service's bylines and dates.
+TEST_F(PageParserTest, FourthReviewLayouts) {
+  struct Expected {
+    const char* file;
+    const char* title;
+    const char* standfirst;
+    const char* author;
+    const char* first;  // first paragraph starts so
+    const char* last;   // last paragraph starts so
+    const char* credit;
+    const char* published;  // RFC 3339, or "" for none
+    std::vector<const char*> not_in_body;
+  };
+  const std::vector<Expected> pages = {
+      // A newsroom address, a subscription appeal, a newsletter's pitch in
+      // its last sentence and "in your inbox every Monday" after the story.
+      {"regional_story_end_promos.txt",
+       "Tillery Street bridge to close for six weeks as cracks found in main span",
+       "Commuters face detours of up to 20 minutes while crews replace two steel beams",
+       "Maren Kowalczyk",
+       "The Tillery Street bridge, which",
+       "Engineers expect to finish",
+       "Ossian Breck/Fernleigh Gazette",
+       "2025-04-02T22:10:00Z",
+       {"Contact the newsroom", "Support local journalism", "Evening Brief", "in your inbox"}},
+      // "W" / "hen the fog ..."; "(Name for Outlet)"; "7 AM ET"; the print
+      // issue's note.
+      {"magazine_drop_capital_print_issue.txt",
+       "The Last Lighthouse Keeper of Carrow Point",
+       "For forty years Oona Revell kept the light burning. Now the light keeps itself.",
+       "Tamsin Adeyemi-Ford",
+       "When the fog came in off the",
+       "Revell still climbs the stairs",
+       "Kellan Struthers for The Meridian Review",
+       "2025-04-09T11:00:00Z",
+       {"This article appears in", "\nW\n"}},
+      // "(Agency) 2025-04-02 09:15 JST" under the headline, a "LINE" button,
+      // and a first paragraph of names and figures.
+      {"wire_page_source_dateline.txt",
+       "Osaka port to test hydrogen-powered cranes at two container terminals",
+       "",
+       "",
+       "OSAKA (Kaido) -- The port authority",
+       "The authority said it would publish",
+       "",
+       "2025-04-02T00:15:00Z",
+       {"LINE", "(c) Kaido News"}},
+      // "Name \u00b7 Outlet \u00b7 Posted: ..." and a text-to-speech notice.
+      {"broadcaster_name_outlet_posted_byline.txt",
+       "School bus routes cut on Harrow Island after driver shortage",
+       "Parents say children now face a 40-minute walk to the nearest stop",
+       "Leontine Ashgrove-Pike",
+       "Three of the five bus routes",
+       "The board will meet parents",
+       "Rhys Calloway/NRB",
+       "2025-04-02T09:00:00Z",
+       {"Social Sharing", "Estimated 3 minutes", "text-to-speech"}},
+      // "Source: Newswire" under the standfirst, "CITY--(NEWSWIRE)--", and the
+      // issuer's "About ..." boilerplate.
+      {"press_release_about_company.txt",
+       "Quarrystone Robotics Unveils Atlas 7 Warehouse Picking System With On-Device Vision",
+       "New system lifts picking rates by 45% and cuts installation time to under a week",
+       "",
+       "DENVER--(BRIGHTWATER NEWSWIRE)--",
+       "Atlas 7 is available",
+       "",
+       "2025-04-02T12:00:00Z",
+       {"Source:", "About Quarrystone", "designs and builds"}},
+      // Player buttons, "Listen on ...", the guest line, the transcript notice
+      // and production credits.
+      {"podcast_episode_transcript.txt",
+       "Why the county jail keeps failing inspections",
+       "",
+       "",
+       "Inspectors have flagged the Harwell County jail",
+       "PRIYANKA SOLBERG: That is the part",
+       "",
+       "2025-04-02T00:00:00Z",
+       {"Play episode", "Listen on", "Guest:", "automatically generated", "Produced by", "31 min"}},
+      // "Name \u00b7 date" as the byline; "Thanks for reading ... Subscribe for
+      // free" inside the issue.
+      {"newsletter_issue_name_date.txt",
+       "Issue #48: Why your water bill went up twice this year",
+       "Two price rises in nine months, and what the regulator did not tell you",
+       "Corwin Aldana",
+       "Hello, and welcome to issue 48",
+       "If you think your bill is wrong",
+       "",
+       "2025-04-02T00:00:00Z",
+       {"Thanks for reading", "Subscribe for free", "Restacks"}},
+  };
+  for (const Expected& e : pages) {
+    SCOPED_TRACE(e.file);
+    const ParsedPage page = MustParse(Fixture(e.file));
+    ASSERT_EQ(page.articles.size(), 1u);
+    const Article& a = page.articles[0];
+    EXPECT_EQ(a.title, e.title);
+    EXPECT_EQ(a.standfirst, e.standfirst);
+    EXPECT_EQ(a.author.name, e.author);
+    ASSERT_FALSE(a.paragraphs.empty());
+    EXPECT_EQ(a.paragraphs.front().rfind(e.first, 0), 0u) << a.paragraphs.front();
+    EXPECT_EQ(a.paragraphs.back().rfind(e.last, 0), 0u) << a.paragraphs.back();
+    EXPECT_EQ(a.image.credit, e.credit);
+    EXPECT_EQ(a.published_at, *e.published ? ParseRfc3339(e.published) : std::nullopt);
+    const std::string body = "\n" + Body(a) + "\n";
+    for (const char* boilerplate : e.not_in_body) {
+      EXPECT_EQ(body.find(boilerplate), std::string::npos) << boilerplate;
+    }
+  }
+}
+
+// A drop capital crawled onto its own line joins its paragraph; "A" and "I"
+// are words too, glued on only when that makes a common word.
+TEST_F(PageParserTest, DropCapitalsJoinTheirParagraph) {
+  auto first_paragraph = [&](std::string_view capital, std::string_view rest) {
+    const std::string page =
+        "Harbour wall repairs begin after winter storms\n\n" + std::string(capital) + "\n\n" +
+        std::string(rest) +
+        " the harbour master said the work would take most of the spring and would close the "
+        "north quay to fishing boats until the end of May, the crews began by pumping out the "
+        "flooded store rooms under the old fish market.\n\nA second paragraph follows, as "
+        "every story has one, and it says that the council will pay for the repairs from its "
+        "reserves rather than raise the harbour dues this year.\n\nThe third paragraph adds "
+        "that the contractor has worked on the same wall twice before, after the storms of the "
+        "last decade, and knows its weak points well.\n";
+    const ParsedPage parsed = MustParse(page);
+    return parsed.articles.empty() || parsed.articles[0].paragraphs.empty()
+               ? std::string()
+               : parsed.articles[0].paragraphs[0].substr(0, 12);
+  };
+  EXPECT_EQ(first_paragraph("W", "hen"), "When the har");
+  EXPECT_EQ(first_paragraph("A", "fter"), "After the ha");
+  EXPECT_EQ(first_paragraph("I", "t was clear,"), "It was clear");
+  EXPECT_EQ(first_paragraph("I", "was told"), "I was told t");
+  EXPECT_EQ(first_paragraph("A", "week later"), "A week later");
+}
+
 TEST_F(PageParserTest, ExplainShowsHowEachLineWasRead) {
   const std::string explained = parser_.Explain(Fixture("weather_warning_unmarked_list.txt"));
   EXPECT_NE(explained.find("drop            comment_link"), std::string::npos) << explained;

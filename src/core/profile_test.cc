@@ -41,6 +41,35 @@ TEST(ProfileTest, MatchesRulesWithCaptures) {
   EXPECT_FALSE(p.IsStopword(text::MakeWordKey("harbour")));
 }
 
+TEST(ProfileTest, RulesMatchWhereverTheirPatternAllows) {
+  // A rule matches where its pattern says (from the block's start after ^,
+  // anywhere without it, per top-level alternative), and the earlier rule in
+  // the file wins when several match.
+  auto set = ProfileSet::FromJson(R"({
+    "boilerplate": [
+      {"rule": "first", "pattern": "(?i)^share(?: this)?$"},
+      {"rule": "floating", "pattern": "\\bcookies\\b"},
+      {"rule": "half_anchored", "pattern": "^Menu$|Sitemap$"},
+      {"rule": "class_bar", "pattern": "^[|(]x$|^y$"},
+      {"rule": "late", "pattern": "^Share(?: this)?$"}
+    ]
+  })");
+  ASSERT_TRUE(set.ok()) << set.status();
+  const Profile& p = set->generic();
+  auto rule = [&](std::string_view block) {
+    auto m = p.Match(block);
+    return m ? std::string(m->rule) : std::string();
+  };
+  EXPECT_EQ(rule("Share this"), "first");
+  EXPECT_EQ(rule("We use cookies here"), "floating");
+  EXPECT_EQ(rule("Menu"), "half_anchored");
+  EXPECT_EQ(rule("Our Sitemap"), "half_anchored");
+  EXPECT_EQ(rule("|x"), "class_bar");
+  EXPECT_EQ(rule("y"), "class_bar");
+  EXPECT_EQ(rule("zy"), "");
+  EXPECT_EQ(rule("Not a Menu"), "");
+}
+
 TEST(ProfileTest, GroupsMatchTheSameOnAsciiAndUnicodeBlocks) {
   // ASCII blocks take a copy of the rule with ASCII letter classes.
   const ProfileSet set = ProfileSet::Builtin();
