@@ -71,6 +71,18 @@ class PageParserTest : public ::testing::Test {
     return s;
   }
 
+  // One article's headline fields and the openings of its first and last
+  // paragraphs.
+  static void ExpectStory(const Article& a, std::string_view title, std::string_view standfirst,
+                          std::string_view author, std::string_view first, std::string_view last) {
+    EXPECT_EQ(a.title, title);
+    EXPECT_EQ(a.standfirst, standfirst);
+    EXPECT_EQ(a.author.name, author);
+    ASSERT_FALSE(a.paragraphs.empty());
+    EXPECT_TRUE(a.paragraphs.front().starts_with(first)) << a.paragraphs.front();
+    EXPECT_TRUE(a.paragraphs.back().starts_with(last)) << a.paragraphs.back();
+  }
+
   static bool Dropped(const ParsedPage& page, std::string_view rule, std::string_view text) {
     for (const auto& d : page.dropped) {
       if (d.rule == rule && d.text.find(text) != std::string::npos) return true;
@@ -1514,12 +1526,7 @@ TEST_F(PageParserTest, ThirdReviewLayouts) {
     const ParsedPage page = MustParse(Fixture(e.file));
     ASSERT_EQ(page.articles.size(), 1u);
     const Article& a = page.articles[0];
-    EXPECT_EQ(a.title, e.title);
-    EXPECT_EQ(a.standfirst, e.standfirst);
-    EXPECT_EQ(a.author.name, e.author);
-    ASSERT_FALSE(a.paragraphs.empty());
-    EXPECT_EQ(a.paragraphs.front().rfind(e.first, 0), 0u) << a.paragraphs.front();
-    EXPECT_EQ(a.paragraphs.back().rfind(e.last, 0), 0u) << a.paragraphs.back();
+    ExpectStory(a, e.title, e.standfirst, e.author, e.first, e.last);
     for (const char* boilerplate : e.not_in_body) {
       EXPECT_EQ(Body(a).find(boilerplate), std::string::npos) << boilerplate;
     }
@@ -1676,12 +1683,7 @@ TEST_F(PageParserTest, FourthReviewLayouts) {
     const ParsedPage page = MustParse(Fixture(e.file));
     ASSERT_EQ(page.articles.size(), 1u);
     const Article& a = page.articles[0];
-    EXPECT_EQ(a.title, e.title);
-    EXPECT_EQ(a.standfirst, e.standfirst);
-    EXPECT_EQ(a.author.name, e.author);
-    ASSERT_FALSE(a.paragraphs.empty());
-    EXPECT_EQ(a.paragraphs.front().rfind(e.first, 0), 0u) << a.paragraphs.front();
-    EXPECT_EQ(a.paragraphs.back().rfind(e.last, 0), 0u) << a.paragraphs.back();
+    ExpectStory(a, e.title, e.standfirst, e.author, e.first, e.last);
     EXPECT_EQ(a.image.credit, e.credit);
     EXPECT_EQ(a.published_at, *e.published ? ParseRfc3339(e.published) : std::nullopt);
     const std::string body = "\n" + Body(a) + "\n";
